@@ -1,0 +1,132 @@
+"""Antimony -> flattened SBML L3V2 core, annotated, validated, written deterministically."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import antimony
+import libsbml
+
+from necro_sbml.annotate import annotate, check_star_rows_used, model_element_ids, read_table
+from necro_sbml.atomic import write_bytes_atomic
+from necro_sbml.errors import NecroSbmlError
+from necro_sbml.metadata import apply_metadata, load_metadata
+from necro_sbml.paths import ANNOTATIONS, METADATA, MODELS_DIR, SBML_DIR, antimony_path, model_names, sbml_path
+from necro_sbml.validate import validate_sbml
+
+# Lines whose content depends on the tool versions or the clock, dropped from the output.
+VOLATILE_LINE = re.compile(r"^\s*<!--.*(Created by|generated|libSBML version).*-->\s*$", re.MULTILINE)
+ANTIMONY_LINE = re.compile(r"line (\d+)")
+
+
+def compile_antimony(path: Path) -> str:
+    """Compile an Antimony file to flattened SBML L3V2 core for the model named like the file stem."""
+    path = Path(path)
+    if not path.is_file():
+        raise NecroSbmlError("Antimony file not found", file=path, fix="check the model name and models/ directory")
+    antimony.clearPreviousLoads()
+    if antimony.loadAntimonyFile(str(path)) < 0:
+        raise _antimony_error(path)
+    model_id = path.stem
+    if model_id not in antimony.getModuleNames():
+        raise NecroSbmlError(
+            "file does not define the model named like the file", file=path, id=model_id,
+            fix=f"define `model {model_id}()` or rename the file after its model",
+        )
+    sbml = antimony.getSBMLString(model_id)
+    if not sbml:
+        raise NecroSbmlError(f"Antimony could not export SBML: {antimony.getLastError()}", file=path, id=model_id,
+                             fix="correct the reported Antimony problem")
+    return sbml
+
+
+def _antimony_error(path: Path) -> NecroSbmlError:
+    """The error for an Antimony file that does not load, naming its line."""
+    text = " ".join(antimony.getLastError().split())
+    match = ANTIMONY_LINE.search(text)
+    where = f"{path}:{match.group(1)}" if match else str(path)
+    fix = f"correct the Antimony syntax at line {match.group(1)}" if match else "correct the Antimony syntax"
+    return NecroSbmlError(f"Antimony error: {text}", file=where, fix=fix)
+
+
+def _to_l3v2(sbml: str, path: Path) -> libsbml.SBMLDocument:
+    """Parse SBML text, making sure it is Level 3 Version 2."""
+    doc = libsbml.readSBMLFromString(sbml)
+    if doc.getModel() is None:
+        raise NecroSbmlError("no model in compiled SBML", file=path, fix="correct the Antimony model")
+    if (doc.getLevel(), doc.getVersion()) != (3, 2) and not doc.setLevelAndVersion(3, 2):
+        raise NecroSbmlError("cannot convert to SBML L3V2", file=path, fix="remove constructs L3V2 lacks")
+    return doc
+
+
+def serialise(doc: libsbml.SBMLDocument) -> bytes:
+    """Write a document with libsbml, dropping tool-version/timestamp comment lines."""
+    text = libsbml.writeSBMLToString(doc)
+    return VOLATILE_LINE.sub("", text).replace("\n\n", "\n").encode("utf-8")
+
+
+def build_document(
+    ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path = METADATA
+) -> libsbml.SBMLDocument:
+    """Compile and annotate one Antimony file (no validation)."""
+    doc = _to_l3v2(compile_antimony(ant_path), ant_path)
+    annotate(doc, read_table(annotations), annotations)
+    apply_metadata(doc.getModel(), load_metadata(doc.getModel().getId(), metadata), metadata)
+    return doc
+
+
+def build_sbml(ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path = METADATA) -> bytes:
+    """Compile, annotate, validate and serialise one Antimony file; raises when validation fails."""
+    data = serialise(build_document(ant_path, annotations, metadata))
+    report = validate_sbml(data, name=f"{ant_path} (compiled)")
+    if not report.ok:
+        raise NecroSbmlError(
+            f"compiled SBML fails validation:\n{report.format()}", file=ant_path,
+            fix="correct the model (units, ids) so libsbml reports no errors and no unit warnings",
+        )
+    return data
+
+
+def build_model(name: str, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> Path:
+    """Build model `name` and write models/sbml/<name>.xml atomically (untouched when unchanged)."""
+    data = build_sbml(antimony_path(name, models_dir), models_dir / ANNOTATIONS.name, models_dir / METADATA.name)
+    out = sbml_path(name, sbml_dir)
+    if not out.exists() or out.read_bytes() != data:
+        write_bytes_atomic(out, data)
+    return out
+
+
+def check_table_ids(names: list[str], models_dir: Path = MODELS_DIR) -> None:
+    """Raise for an annotation row meant for all models ('*') whose id none of the models has."""
+    table = models_dir / ANNOTATIONS.name
+    ids = {n: model_element_ids(_to_l3v2(compile_antimony(antimony_path(n, models_dir)), table).getModel()) for n in names}
+    check_star_rows_used(read_table(table), ids, table)
+
+
+def build_all(names: list[str] | None = None, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> list[Path]:
+    """Build the named models (default: all); checks '*' annotation rows against all of them."""
+    names = names or model_names(models_dir)
+    if not names:
+        raise NecroSbmlError("no models found", file=models_dir, fix="add models/<name>.ant defining `model <name>()`")
+    unknown = sorted(set(names) - set(model_names(models_dir)))
+    if unknown:
+        raise NecroSbmlError(
+            "unknown model", file=models_dir, id=unknown[0],
+            fix=f"use one of: {', '.join(model_names(models_dir)) or '(none yet)'}",
+        )
+    check_table_ids(model_names(models_dir), models_dir)
+    return [build_model(n, models_dir, sbml_dir) for n in names]
+
+
+def check_up_to_date(name: str, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> bool:
+    """True when the committed SBML equals a fresh build byte for byte."""
+    out = sbml_path(name, sbml_dir)
+    fresh = build_sbml(antimony_path(name, models_dir), models_dir / ANNOTATIONS.name, models_dir / METADATA.name)
+    return out.exists() and out.read_bytes() == fresh
+
+
+def stale_message(name: str, sbml_dir: Path = SBML_DIR) -> str:
+    """The message for an out-of-date compiled model."""
+    return str(NecroSbmlError("stale: differs from a fresh build of the Antimony source",
+                              file=sbml_path(name, sbml_dir), fix="run `necro-sbml build`"))
