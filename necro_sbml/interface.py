@@ -1,0 +1,80 @@
+"""The public SBML ids of each model (copied from shared/model-interface.md): kind, default, unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class InterfaceId:
+    """One public id: 'input' (global parameter with a default) or 'output' (rule-defined)."""
+
+    id: str
+    kind: str
+    default: float | None
+    unit: str
+    meaning: str
+
+
+def _inputs(ids: list[str], default: float, unit: str, meaning: str) -> list[InterfaceId]:
+    """Several inputs sharing default, unit and meaning."""
+    return [InterfaceId(i, "input", default, unit, meaning) for i in ids]
+
+
+def _outputs(ids: list[str], unit: str, meaning: str) -> list[InterfaceId]:
+    """Several outputs sharing unit and meaning."""
+    return [InterfaceId(i, "output", None, unit, meaning) for i in ids]
+
+
+DRUGS_UM = ["zVAD_uM", "Smac_uM", "Nec1_uM", "GSK2982772_uM", "RIPA56_uM", "GSK872_uM", "dabrafenib_uM", "NSA_uM"]
+EXPRESSION = ["RIPK1_expr", "RIPK3_expr", "MLKL_expr", "CASP8_expr", "FADD_expr", "cIAP_expr", "CYLD_expr", "A20_expr", "TAK1_expr"]
+SWITCHES = ["RIPK1_kinase_active", "human_MLKL"]
+CELL_OUTPUTS = [
+    "pMLKL_frac", "MLKL_membrane_frac", "casp8_active_frac", "NFkB_active_frac",
+    "necroptotic_frac", "apoptotic_frac", "viable_frac",
+]
+
+CELL: list[InterfaceId] = [
+    *_inputs(["TNF_ngml", "FasL_ngml"], 0.0, "ng/mL", "extracellular death ligand"),
+    *_inputs(DRUGS_UM, 0.0, "uM", "drug concentration"),
+    *_inputs(EXPRESSION, 1.0, "dimensionless", "expression relative to wild type; 0 is a knockout"),
+    *_inputs(SWITCHES, 1.0, "dimensionless", "1 wild type, 0 kinase-dead RIPK1 / rodent MLKL"),
+    *_outputs(CELL_OUTPUTS, "dimensionless", "fraction"),
+]
+
+TISSUE: list[InterfaceId] = [
+    InterfaceId("estrogen_target", "input", 1.0, "dimensionless", "estrogen level relative to intact"),
+    InterfaceId("GC_dose", "input", 0.0, "dimensionless", "glucocorticoid excess"),
+    InterfaceId("glucose_mM", "input", 5.5, "mM", "blood glucose"),
+    InterfaceId("ethanol", "input", 0.0, "dimensionless", "chronic alcohol exposure"),
+    InterfaceId("iron_overload", "input", 0.0, "dimensionless", "iron overload"),
+    *_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"),
+    *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
+    *_outputs(["BV_TV"], "percent", "trabecular bone volume / tissue volume"),
+    *_outputs(["osteocytes", "osteoblasts", "osteoclasts"], "cells per mm^3", "viable cell densities"),
+    *_outputs(["empty_lacunae_frac"], "dimensionless", "lacunae without a viable osteocyte"),
+    *_outputs(
+        ["osteocyte_necroptosis_rate", "osteocyte_apoptosis_rate", "osteoblast_necroptosis_rate", "osteoclast_necroptosis_rate"],
+        "cells per mm^3 per day", "current death rates",
+    ),
+    *_outputs(["TNF_pgml"], "pg/mL", "bone-marrow TNF-alpha"),
+    *_outputs(["RANKL", "OPG"], "pM", "free ligand and decoy receptor"),
+    *_outputs(["bone_formation_rate", "bone_resorption_rate"], "percent BV/TV per day", "remodelling fluxes"),
+]
+
+INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE}
+
+
+def inputs(model: str) -> list[InterfaceId]:
+    """The public inputs of a model (empty for a model without an interface)."""
+    return [i for i in INTERFACE.get(model, []) if i.kind == "input"]
+
+
+def outputs(model: str) -> list[str]:
+    """The ids of a model's public outputs."""
+    return [i.id for i in INTERFACE.get(model, []) if i.kind == "output"]
+
+
+def nonnegative_input_ids() -> frozenset[str]:
+    """Ids of every public input of every model (all are doses, levels or switches: never negative)."""
+    return frozenset(i.id for ids in INTERFACE.values() for i in ids if i.kind == "input")
