@@ -1,0 +1,106 @@
+"""Command line: necro-sbml build | validate | simulate | cell-report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from necro_sbml.atomic import write_bytes_atomic
+from necro_sbml.build import build_all, check_up_to_date, stale_message
+from necro_sbml.errors import NecroSbmlError
+from necro_sbml.paths import model_names
+from necro_sbml.plots import render_timecourse
+from necro_sbml.report import cell_report
+from necro_sbml.simulate import timecourse
+from necro_sbml.validate import validate_sbml
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split an `ID=VALUE` --set argument (the value is checked later)."""
+    id_, sep, value = text.partition("=")
+    if not sep or not id_.strip() or not value.strip():
+        raise NecroSbmlError(f"bad --set '{text}'", fix="write --set ID=VALUE, e.g. --set Nec1_uM=10")
+    return id_.strip(), value.strip()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build models; with --check, report stale committed SBML instead of writing."""
+    names = args.models or model_names()
+    if not args.check:
+        for path in build_all(names):
+            print(f"wrote {path}")
+        return 0
+    stale = [n for n in names if not check_up_to_date(n)]
+    for name in stale:
+        print(stale_message(name), file=sys.stderr)
+    return 1 if stale else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate SBML files; exit 1 on errors or unit warnings."""
+    reports = [validate_sbml(Path(f)) for f in args.files]
+    for report in reports:
+        print(report.format())
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Simulate one model and write its CSV (and PNG) atomically."""
+    inputs = dict(parse_assignment(s) for s in args.set)
+    columns = [c for c in args.columns.split(",") if c] if args.columns else None
+    df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
+    png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
+    write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
+    if png is not None:
+        write_bytes_atomic(args.plot, png)
+    print(f"wrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
+    return 0
+
+
+def cmd_cell_report(args: argparse.Namespace) -> int:
+    """Run the cell report into the output directory."""
+    out = cell_report(Path(args.output))
+    print(f"wrote {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with its four sub-commands."""
+    top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
+    build.add_argument("--check", action="store_true", help="exit 1 when a committed SBML file is stale")
+    build.add_argument("models", nargs="*", metavar="MODEL")
+    build.set_defaults(func=cmd_build)
+    validate = sub.add_parser("validate", help="libsbml consistency and unit checks")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(func=cmd_validate)
+    sim = sub.add_parser("simulate", help="time course of one model to CSV (and PNG)")
+    sim.add_argument("model", metavar="MODEL", help="model name or SBML file")
+    sim.add_argument("--set", action="append", default=[], metavar="ID=VALUE")
+    sim.add_argument("--until", type=float, required=True, help="end time in model time units")
+    sim.add_argument("--points", type=int, default=None)
+    sim.add_argument("--output", required=True, metavar="FILE.csv")
+    sim.add_argument("--plot", metavar="FILE.png")
+    sim.add_argument("--columns", metavar="ID,...")
+    sim.set_defaults(func=cmd_simulate)
+    report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
+    report.add_argument("--output", required=True, metavar="DIR")
+    report.set_defaults(func=cmd_cell_report)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run a sub-command; NecroSbmlError -> `error: ...` on stderr, exit 2."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NecroSbmlError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
