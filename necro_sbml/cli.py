@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from necro_sbml.atomic import write_bytes_atomic
+from necro_sbml.atomic import ensure_parent, write_bytes_atomic
 from necro_sbml.build import build_all, check_up_to_date, stale_message
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.paths import model_names
@@ -52,6 +52,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
     png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
+    for path in filter(None, (args.output, args.plot)):
+        ensure_parent(Path(path))  # fail before writing anything
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
     if png is not None:
         write_bytes_atomic(args.plot, png)
