@@ -1,0 +1,59 @@
+"""Benchmark of the cell model: build, JIT load (cold and cached), one 24 h run, a 1,000-dose scan.
+
+Run: python benchmarks/bench_cell.py [--repeats N]. Prints a Markdown table. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from necro_sbml import simulate
+from necro_sbml.build import build_sbml
+from necro_sbml.paths import antimony_path
+
+MODEL = "necroptosis"
+TSZ = {"TNF_ngml": 100.0, "Smac_uM": 1.0, "zVAD_uM": 20.0}
+
+
+def seconds(func: Callable[[], object]) -> float:
+    """Wall-clock seconds of one call."""
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def median_seconds(func: Callable[[], object], repeats: int) -> float:
+    """Median wall-clock seconds over repeats calls."""
+    return statistics.median(seconds(func) for _ in range(repeats))
+
+
+def run(repeats: int) -> list[tuple[str, float]]:
+    """Time every step and return (label, seconds) rows."""
+    rows = [("build (Antimony -> annotated, validated SBML)", median_seconds(lambda: build_sbml(antimony_path(MODEL)), repeats))]
+    rows.append(("model load, cold (JIT compile)", seconds(lambda: simulate.load(MODEL))))
+    rows.append(("model load, cached", median_seconds(lambda: simulate.load(MODEL), repeats)))
+    rows.append((f"24 h TSZ time course, 241 points (median of {repeats})",
+                 median_seconds(lambda: simulate.timecourse(MODEL, TSZ, until=24.0), repeats)))
+    doses = np.logspace(-3, 2, 1000)
+    scan_time = seconds(lambda: simulate.dose_response(MODEL, TSZ, "Nec1_uM", doses, 24.0, "necroptotic_frac"))
+    rows.append(("1,000-dose Nec1_uM scan under TSZ, necroptotic_frac at 24 h", scan_time))
+    return rows
+
+
+def main() -> None:
+    """Parse --repeats, run the benchmark, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print("| step | seconds |\n|---|---|")
+    for label, value in run(args.repeats):
+        print(f"| {label} | {value:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
