@@ -76,9 +76,9 @@ def build_document(
     return doc
 
 
-def build_sbml(ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path = METADATA) -> bytes:
-    """Compile, annotate, validate and serialise one Antimony file; raises when validation fails."""
-    data = serialise(build_document(ant_path, annotations, metadata))
+def finish(doc: libsbml.SBMLDocument, ant_path: Path) -> bytes:
+    """Serialise an annotated document and validate the result; raises when validation fails."""
+    data = serialise(doc)
     report = validate_sbml(data, name=f"{ant_path} (compiled)")
     if not report.ok:
         raise NecroSbmlError(
@@ -88,42 +88,52 @@ def build_sbml(ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path =
     return data
 
 
-def build_model(name: str, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> Path:
-    """Build model `name` and write models/sbml/<name>.xml atomically (untouched when unchanged)."""
-    data = build_sbml(antimony_path(name, models_dir), models_dir / ANNOTATIONS.name, models_dir / METADATA.name)
-    out = sbml_path(name, sbml_dir)
+def build_sbml(ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path = METADATA) -> bytes:
+    """Compile, annotate, validate and serialise one Antimony file."""
+    return finish(build_document(ant_path, annotations, metadata), ant_path)
+
+
+def _build_repo_model(name: str, models_dir: Path) -> bytes:
+    """build_sbml for model `name` of a models directory (its table and metadata)."""
+    return build_sbml(antimony_path(name, models_dir), models_dir / ANNOTATIONS.name, models_dir / METADATA.name)
+
+
+def write_if_changed(out: Path, data: bytes) -> Path:
+    """Write data to out atomically unless out already holds exactly these bytes."""
     if not out.exists() or out.read_bytes() != data:
         write_bytes_atomic(out, data)
     return out
 
 
-def check_table_ids(names: list[str], models_dir: Path = MODELS_DIR) -> None:
-    """Raise for an annotation row meant for all models ('*') whose id none of the models has."""
-    table = models_dir / ANNOTATIONS.name
-    ids = {n: model_element_ids(_to_l3v2(compile_antimony(antimony_path(n, models_dir)), table).getModel()) for n in names}
-    check_star_rows_used(read_table(table), ids, table)
+def build_model(name: str, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> Path:
+    """Build model `name` and write models/sbml/<name>.xml atomically (untouched when unchanged)."""
+    return write_if_changed(sbml_path(name, sbml_dir), _build_repo_model(name, models_dir))
+
+
+def _check_names(names: list[str], known: list[str], models_dir: Path) -> None:
+    """Raise for no models at all or for a name that is not a model."""
+    if not known:
+        raise NecroSbmlError("no models found", file=models_dir, fix="add models/<name>.ant defining `model <name>()`")
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise NecroSbmlError("unknown model", file=models_dir, id=unknown[0], fix=f"use one of: {', '.join(known)}")
 
 
 def build_all(names: list[str] | None = None, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> list[Path]:
-    """Build the named models (default: all); checks '*' annotation rows against all of them."""
-    names = names or model_names(models_dir)
-    if not names:
-        raise NecroSbmlError("no models found", file=models_dir, fix="add models/<name>.ant defining `model <name>()`")
-    unknown = sorted(set(names) - set(model_names(models_dir)))
-    if unknown:
-        raise NecroSbmlError(
-            "unknown model", file=models_dir, id=unknown[0],
-            fix=f"use one of: {', '.join(model_names(models_dir)) or '(none yet)'}",
-        )
-    check_table_ids(model_names(models_dir), models_dir)
-    return [build_model(n, models_dir, sbml_dir) for n in names]
+    """Build the named models (default: all), checking '*' annotation rows against every model first."""
+    known = model_names(models_dir)
+    names = names or known
+    _check_names(names, known, models_dir)
+    table, metadata = models_dir / ANNOTATIONS.name, models_dir / METADATA.name
+    docs = {n: build_document(antimony_path(n, models_dir), table, metadata) for n in known}
+    check_star_rows_used(read_table(table), {n: model_element_ids(d.getModel()) for n, d in docs.items()}, table)
+    return [write_if_changed(sbml_path(n, sbml_dir), finish(docs[n], antimony_path(n, models_dir))) for n in names]
 
 
 def check_up_to_date(name: str, models_dir: Path = MODELS_DIR, sbml_dir: Path = SBML_DIR) -> bool:
     """True when the committed SBML equals a fresh build byte for byte."""
     out = sbml_path(name, sbml_dir)
-    fresh = build_sbml(antimony_path(name, models_dir), models_dir / ANNOTATIONS.name, models_dir / METADATA.name)
-    return out.exists() and out.read_bytes() == fresh
+    return out.exists() and out.read_bytes() == _build_repo_model(name, models_dir)
 
 
 def stale_message(name: str, sbml_dir: Path = SBML_DIR) -> str:
