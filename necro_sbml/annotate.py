@@ -202,7 +202,8 @@ def apply_rows(model: libsbml.Model, rows: list[AnnotationRow], path: Path) -> N
         if row.note and row.id != MODEL_ROW_ID:
             notes[row.id].append(row.note)
         if row.uris:
-            grouped[(row.id, row.qualifier)].extend(u for u in row.uris if u not in grouped[(row.id, row.qualifier)])
+            bucket = grouped[(row.id, row.qualifier)]
+            bucket.extend(u for u in row.uris if u not in bucket)
     for (id_, qualifier), uris in grouped.items():
         _add_cvterm(_element(model, id_), qualifier, uris, str(path), id_)
     for id_, texts in notes.items():
