@@ -23,7 +23,7 @@ CANONICAL: dict[str, dict] = {
     "untreated": condition("No stimulus: the resting cell stays viable", {}),
     "TNF": condition("TNF alone: complex I and NF-kB, survival", TNF),
     "TNF_Smac": condition("TNF + Smac mimetic: cIAP loss, RIPK1-dependent apoptosis", TS),
-    "TNF_zVAD": condition("TNF + zVAD: caspase-8 blocked, partial necroptosis", TZ),
+    "TNF_zVAD": condition("TNF + zVAD: caspase-8 blocked, necroptosis slower than with Smac", TZ),
     "TSZ": condition("TNF + Smac + zVAD: canonical necroptosis", TSZ),
     "TSZ_Nec1": condition("TSZ + necrostatin-1 30 uM: RIPK1 kinase blocked", {**TSZ, "Nec1_uM": 30.0}),
     "TSZ_GSK872": condition("TSZ + GSK'872 3 uM: RIPK3 kinase blocked", {**TSZ, "GSK872_uM": 3.0}),
