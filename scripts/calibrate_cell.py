@@ -10,6 +10,7 @@ from scipy.optimize import least_squares
 
 from necro_sbml import simulate
 from necro_sbml.conditions import SMAC, ZVAD
+from necro_sbml.readouts import median_death_time
 from necro_sbml.reference_data import MEDIAN_DEATH_H, PMLKL_NORMALISED, PMLKL_TIMES_H
 
 FITTED = ["k_release", "k_R1R3", "k_amyloid", "k_MLKL_phos", "k_TNF_bind"]
@@ -18,13 +19,6 @@ FITTED = ["k_release", "k_R1R3", "k_amyloid", "k_MLKL_phos", "k_TNF_bind"]
 def tsz(dose: float) -> dict[str, float]:
     """TSZ inputs at a TNF dose (ng/mL)."""
     return {"TNF_ngml": dose, "Smac_uM": SMAC, "zVAD_uM": ZVAD}
-
-
-def median_death(df) -> float:
-    """Time (h) at which half the cells are dead, or the horizon when fewer died."""
-    dead = 1.0 - df["viable_frac"].to_numpy()
-    t = df["time"].to_numpy() if "time" in df else df.index.to_numpy()
-    return float(np.interp(0.5, dead, t)) if dead[-1] > 0.5 else float(t[-1]) + 10.0
 
 
 def residuals(logp: np.ndarray) -> np.ndarray:
@@ -38,7 +32,8 @@ def residuals(logp: np.ndarray) -> np.ndarray:
         model = np.interp(PMLKL_TIMES_H, df.index, df["pMLKL_frac"]) / max(ref, 1e-9)
         res.extend(model - np.asarray(data))
         lo, hi = MEDIAN_DEATH_H[dose]
-        res.append((median_death(df.reset_index()) - 0.5 * (lo + hi)) / 2.0)
+        t50 = min(median_death_time(df), 40.0)  # never dying counts as 40 h
+        res.append((t50 - 0.5 * (lo + hi)) / 2.0)
     return np.asarray(res)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from necro_sbml import simulate
 from necro_sbml.conditions import TNF, TS, TSZ, TZ
+from necro_sbml.readouts import half_maximal_dose, median_death_time
 from necro_sbml.reference_data import IC50_RANGES_UM, MEDIAN_DEATH_H, PMLKL_NORMALISED, PMLKL_TIMES_H
 
 MODEL = "necroptosis"
@@ -28,12 +29,6 @@ def run(inputs: dict[str, float], until: float = 24.0, points: int = 241) -> pd.
 def final(inputs: dict[str, float], until: float = 24.0) -> pd.Series:
     """Public outputs at the end of a run."""
     return run(inputs, until).iloc[-1]
-
-
-def median_death_time(df: pd.DataFrame) -> float:
-    """Hours until half the cells are dead (inf when fewer die)."""
-    dead = 1.0 - df["viable_frac"].to_numpy()
-    return float(np.interp(0.5, dead, df.index.to_numpy())) if dead[-1] > 0.5 else float("inf")
 
 
 # ---------------------------------------------------------------- cell fate under TNF
@@ -179,7 +174,7 @@ def ic50(drug: str) -> float:
     y = scan["necroptotic_frac"].to_numpy()
     half = 0.5 * final(TSZ)["necroptotic_frac"]
     assert y[0] > half > y[-1], f"{drug} does not halve necroptosis over {doses[0]}-{doses[-1]} uM"
-    return float(np.exp(np.interp(half, y[::-1], np.log(doses[::-1]))))
+    return half_maximal_dose(doses, y, half)
 
 
 @pytest.mark.parametrize("drug", sorted(IC50_RANGES_UM))
