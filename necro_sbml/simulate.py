@@ -106,15 +106,25 @@ def as_value(id_: str, value: object) -> float:
     return number
 
 
-def set_inputs(rr: roadrunner.RoadRunner, inputs: Mapping[str, object]) -> None:
-    """Set global parameters' initial values and reset, so initial assignments and species follow."""
+def checked_inputs(rr: roadrunner.RoadRunner, inputs: Mapping[str, object]) -> dict[str, float]:
+    """Inputs as finite floats, each id checked to be a settable global parameter of the model."""
     values = {id_: as_value(id_, v) for id_, v in inputs.items()}
     for id_ in values:
         _check_id(rr, id_)
+    return values
+
+
+def _apply(rr: roadrunner.RoadRunner, values: Mapping[str, float]) -> None:
+    """Set already-checked initial values and reset, so initial assignments and species follow."""
     for id_, value in values.items():
         # The ExecutableModel setter: RoadRunner.setValue("init(..)") regenerates (~0.3 s per call).
         rr.model.setValue(f"init({id_})", value)
     rr.resetAll()
+
+
+def set_inputs(rr: roadrunner.RoadRunner, inputs: Mapping[str, object]) -> None:
+    """Set global parameters' initial values and reset, so initial assignments and species follow."""
+    _apply(rr, checked_inputs(rr, inputs))
 
 
 def default_selections(rr: roadrunner.RoadRunner) -> list[str]:
@@ -193,9 +203,10 @@ def dose_response(
     rr = load(model)
     outputs = [output] if isinstance(output, str) else list(output)
     columns = _check_selections(rr, outputs)
+    base = checked_inputs(rr, {**inputs, dose_id: 0.0})
     rows = []
     for dose in doses:
-        set_inputs(rr, {**inputs, dose_id: dose})
+        _apply(rr, {**base, dose_id: as_value(dose_id, dose)})
         rows.append(_run(rr, until, 2, columns).iloc[-1].to_numpy())
     index = pd.Index([float(d) for d in doses], name=dose_id)
     return pd.DataFrame(rows, index=index, columns=columns[1:])
