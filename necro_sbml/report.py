@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -11,6 +10,7 @@ import pandas as pd
 
 from necro_sbml.atomic import atomic_output_dir, write_text_atomic
 from necro_sbml.build import build_all
+from necro_sbml.conditions import CANONICAL
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.interface import outputs
 from necro_sbml.plots import plot_timecourse
@@ -18,16 +18,6 @@ from necro_sbml.simulate import timecourse
 from necro_sbml.validate import validate_sbml
 
 CELL_MODEL = "necroptosis"
-
-
-def canonical_conditions() -> dict[str, dict]:
-    """necro_sbml.conditions.CANONICAL: name -> {inputs, until, description}."""
-    try:
-        module = importlib.import_module("necro_sbml.conditions")
-    except ModuleNotFoundError as err:
-        raise NecroSbmlError("conditions module missing", file="necro_sbml/conditions.py",
-                             fix="define CANONICAL there") from err
-    return module.CANONICAL
 
 
 def _final_row(name: str, spec: dict, df: pd.DataFrame, columns: list[str]) -> dict:
@@ -50,7 +40,7 @@ def cell_report(output: Path, progress: TextIO = sys.stderr) -> Path:
     report = validate_sbml(sbml)
     if not report.ok:
         raise NecroSbmlError(f"validation failed:\n{report.format()}", file=sbml, fix="run `necro-sbml validate` and correct the model")
-    conditions = canonical_conditions()
+    conditions = CANONICAL
     columns = outputs(CELL_MODEL)
     with atomic_output_dir(output) as tmp:
         write_text_atomic(tmp / "validation.txt", report.format() + "\n")
