@@ -9,22 +9,17 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from necro_sbml import simulate
-from necro_sbml.conditions import SMAC, ZVAD
+from necro_sbml.conditions import TSZ
 from necro_sbml.readouts import median_death_time
 from necro_sbml.reference_data import MEDIAN_DEATH_H, PMLKL_NORMALISED, PMLKL_TIMES_H
 
 FITTED = ["k_release", "k_R1R3", "k_amyloid", "k_MLKL_phos", "k_TNF_bind"]
 
 
-def tsz(dose: float) -> dict[str, float]:
-    """TSZ inputs at a TNF dose (ng/mL)."""
-    return {"TNF_ngml": dose, "Smac_uM": SMAC, "zVAD_uM": ZVAD}
-
-
 def residuals(logp: np.ndarray) -> np.ndarray:
     """Weighted residuals of pMLKL shape and median death time."""
     params = dict(zip(FITTED, np.exp(logp)))
-    runs = {d: simulate.timecourse("necroptosis", {**tsz(d), **params}, until=30.0, points=301) for d in (100.0, 10.0)}
+    runs = {d: simulate.timecourse("necroptosis", {**TSZ, "TNF_ngml": d, **params}, until=30.0, points=301) for d in (100.0, 10.0)}
     ref = float(np.interp(16.0, runs[100.0].index, runs[100.0]["pMLKL_frac"]))
     res = []
     for dose, data in ((100.0, PMLKL_NORMALISED[100.0]), (10.0, PMLKL_NORMALISED[10.0])):
