@@ -34,11 +34,47 @@ def compile_antimony(path: Path) -> str:
             "file does not define the model named like the file", file=path, id=model_id,
             fix=f"define `model {model_id}()` or rename the file after its model",
         )
-    sbml = antimony.getSBMLString(model_id)
+    sbml = antimony.getCompSBMLString(model_id)
     if not sbml:
         raise NecroSbmlError(f"Antimony could not export SBML: {antimony.getLastError()}", file=path, id=model_id,
                              fix="correct the reported Antimony problem")
-    return sbml
+    return flatten_comp(sbml, path)
+
+
+def flatten_comp(sbml: str, path: Path) -> str:
+    """Flatten a hierarchical (SBML comp) model to SBML core with libsbml; core models pass unchanged.
+
+    Antimony's own flattening loses built-in units of submodels, so composed
+    models go through libsbml's comp flattening converter instead.
+    """
+    doc = libsbml.readSBMLFromString(sbml)
+    comp = doc.getModel().getPlugin("comp") if doc.getModel() is not None else None
+    if comp is None or comp.getNumSubmodels() == 0:
+        return antimony.getSBMLString(Path(path).stem)
+    props = libsbml.ConversionProperties()
+    props.addOption("flatten comp", True)
+    props.addOption("leavePorts", False)
+    if doc.convert(props) != libsbml.LIBSBML_OPERATION_SUCCESS:
+        problems = "; ".join(doc.getError(i).getMessage().strip() for i in range(doc.getNumErrors()))
+        raise NecroSbmlError(f"libsbml could not flatten the composed model: {problems}", file=path,
+                             fix="check the submodel instances, `is` links and time conversion factors")
+    _give_units_to_unitless_ones(doc.getModel())
+    return libsbml.writeSBMLToString(doc)
+
+
+def _give_units_to_unitless_ones(model: libsbml.Model) -> None:
+    """Mark the literal 1 that the flattener writes for a time conversion (1/factor) as dimensionless."""
+    for element in model.getListOfAllElements():
+        if not isinstance(element, (libsbml.KineticLaw, libsbml.Rule)) or not element.isSetMath():
+            continue
+        math = element.getMath().deepCopy()
+        nodes = [math]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.getChild(i) for i in range(node.getNumChildren()))
+            if node.isNumber() and not node.hasUnits() and node.getValue() == 1:
+                node.setUnits("dimensionless")
+        element.setMath(math)
 
 
 def _antimony_error(path: Path) -> NecroSbmlError:
@@ -66,11 +102,32 @@ def serialise(doc: libsbml.SBMLDocument) -> bytes:
     return VOLATILE_LINE.sub("", text).replace("\n\n", "\n").encode("utf-8")
 
 
+def initial_state_path(ant_path: Path) -> Path:
+    """The optional table of generated initial amounts beside an Antimony file (<name>.initial.tsv)."""
+    return Path(ant_path).with_suffix(".initial.tsv")
+
+
+def apply_initial_state(model: libsbml.Model, table: Path) -> None:
+    """Set species initial amounts from a two-column TSV (id, amount), replacing their initial assignments."""
+    for line_no, line in enumerate(table.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith(("#", "id\t")):
+            continue
+        id_, _, value = line.partition("\t")
+        species = model.getSpecies(id_)
+        if species is None:
+            raise NecroSbmlError("not a species of the compiled model", file=f"{table}:{line_no}", id=id_,
+                                 fix="regenerate the table with scripts/tissue_steady_state.py")
+        species.setInitialAmount(float(value))
+        model.removeInitialAssignment(id_)
+
+
 def build_document(
     ant_path: Path, annotations: Path = ANNOTATIONS, metadata: Path = METADATA
 ) -> libsbml.SBMLDocument:
-    """Compile and annotate one Antimony file (no validation)."""
+    """Compile and annotate one Antimony file (no validation), with its generated initial state if any."""
     doc = _to_l3v2(compile_antimony(ant_path), ant_path)
+    if initial_state_path(ant_path).is_file():
+        apply_initial_state(doc.getModel(), initial_state_path(ant_path))
     annotate(doc, read_table(annotations), annotations)
     apply_metadata(doc.getModel(), load_metadata(doc.getModel().getId(), metadata), metadata)
     return doc

@@ -24,3 +24,16 @@ IC50_RANGES_UM = {
     "dabrafenib_uM": (0.1, 10.0),   # blocks necroptosis at low uM (Li 2014 Cell Death Dis 5:e1278)
     "NSA_uM": (0.05, 0.5),          # IC50 ~0.1-0.2 uM in HT-29 (Sun 2012 Cell 148:213)
 }
+
+# Ovariectomised rat, proximal tibia (Wronski et al. 1988, Endocrinology 123:681; Wronski 1989):
+# trabecular BV/TV 17.6% (sham) vs 7.9% (OVX) at 14 weeks (-55%); loss slows to a plateau after ~100 days;
+# at 35 days osteoclast surface about x2 and bone formation rate 0.111 vs 0.026 um^3/um^2/day (x4.3).
+OVX_BV_TV_RATIO_14_WEEKS = 7.9 / 17.6
+OVX_DAYS_14_WEEKS = 98.0
+OVX_OSTEOCLAST_FOLD_35_DAYS = 2.0
+OVX_FORMATION_FOLD_35_DAYS = 0.111 / 0.026
+
+# Women through menopause (SWAN, Greendale et al. 2012, J Bone Miner Res 27:111): lumbar spine BMD
+# falls about 2.5% per year in the 3-year transition (-7.4%) and -10.6% over the 10 years around the FMP.
+SWAN_SPINE_LOSS_TRANSITION_3Y = 0.074
+SWAN_SPINE_LOSS_10Y = 0.106
