@@ -134,8 +134,9 @@ def crosscheck(pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 
 
-def failures(table: pd.DataFrame, tolerance: float = TOLERANCE) -> pd.DataFrame:
-    """Rows whose COPASI or round-trip deviation exceeds the tolerance."""
+def failures(table: pd.DataFrame, tolerance: float | None = None) -> pd.DataFrame:
+    """Rows whose COPASI or round-trip deviation exceeds the tolerance (default TOLERANCE)."""
+    tolerance = TOLERANCE if tolerance is None else tolerance
     return table[(table["copasi_deviation"] > tolerance) | (table["roundtrip_deviation"] > tolerance)]
 
 
