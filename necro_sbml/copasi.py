@@ -11,6 +11,7 @@ from pathlib import Path
 
 import basico
 import COPASI
+import libsbml
 import numpy as np
 import pandas as pd
 
@@ -21,13 +22,16 @@ from necro_sbml.paths import model_names
 from necro_sbml.simulate import as_value, resolve_sbml
 
 RELATIVE_TOLERANCE = 1e-10
-ABSOLUTE_TOLERANCE = 1e-12  # amounts are molecules (cell) or model units of order >= 1e-3: far below any signal
+ABSOLUTE_TOLERANCE = 1e-12  # in model units (molecules for the cell model): far below any signal
 MAX_STEPS = 1_000_000
 LSODA = "Deterministic (LSODA)"
 
 # Time course per model: (duration in model time units, output intervals).
 TIME_COURSES: dict[str, tuple[float, int]] = {"necroptosis": (24.0, 240), "osteoporosis": (730.0, 730)}
 DEFAULT_TIME_COURSE = (100.0, 100)
+
+# Rate-rule parameters that only accumulate (they may grow at a steady state); frozen for steady-state checks.
+CUMULATIVE: dict[str, tuple[str, ...]] = {"necroptosis": ("necroptotic_frac", "apoptotic_frac")}
 
 SEVERITY = {
     COPASI.CCopasiMessage.RAW: "raw", COPASI.CCopasiMessage.TRACE: "trace",
@@ -175,18 +179,35 @@ def timecourse(
 def _state_table(dm: COPASI.CDataModel) -> pd.DataFrame:
     """Initial and current value of every species (amount) and every rule-defined global parameter."""
     species = basico.get_species(model=dm)
+    per_amount = dm.getModel().getQuantity2NumberFactor()
     params = basico.get_parameters(model=dm)
     params = params[params["type"] != "fixed"]
-    rows = [("species", s, a, b) for s, a, b in zip(species["sbml_id"], species["initial_particle_number"], species["particle_number"])]
+    rows = [("species", s, a / per_amount, b / per_amount)
+            for s, a, b in zip(species["sbml_id"], species["initial_particle_number"], species["particle_number"])]
     rows += [(f"parameter ({t})", s, a, b) for s, t, a, b in zip(params["sbml_id"], params["type"], params["initial_value"], params["value"])]
     return pd.DataFrame(rows, columns=["kind", "id", "initial", "steady"]).set_index("id")
 
 
-def steady_state(model: str | Path, inputs: Mapping[str, object] | None = None, floor: float = 1e-12) -> SteadyState:
-    """COPASI's steady-state task from the model's initial state; relative change of every quantity."""
+def freeze(dm: COPASI.CDataModel, ids: Sequence[str]) -> None:
+    """Turn rate-rule parameters (cumulative counters) into constants at their initial value."""
+    params = basico.get_parameters(model=dm)
+    for id_ in ids:
+        rows = params[(params["sbml_id"] == id_) & (params["type"] == "ode")]
+        if rows.empty:
+            raise NecroSbmlError("not a rate-rule parameter of the model", id=id_, fix="list only cumulative (rate-rule) parameters")
+        basico.set_parameters(rows.index[0], exact=True, status="fixed", model=dm)
+
+
+def steady_state(
+    model: str | Path, inputs: Mapping[str, object] | None = None, cumulative: Sequence[str] | None = None,
+    floor: float = 1e-12,
+) -> SteadyState:
+    """COPASI's steady-state task from the initial state (cumulative counters frozen); change of every quantity."""
     statuses = {0: "not found", 1: "found", 2: "equilibrium", 3: "found with negative values"}
+    frozen = CUMULATIVE.get(model_id(model), ()) if cumulative is None else tuple(cumulative)
     with opened(model) as dm:
         set_inputs(dm, inputs or {})
+        freeze(dm, frozen)
         status = basico.run_steadystate(model=dm, use_initial_values=True)
         table = _state_table(dm)
     table["abs_change"] = (table["steady"] - table["initial"]).abs()
@@ -204,7 +225,7 @@ def export_sbml(model: str | Path) -> str:
 
 
 def _plot_groups(model: str | Path) -> dict[str, list[str]]:
-    """Interface outputs grouped by unit (one plot each); all species when the model has no interface."""
+    """Interface outputs grouped by unit (one plot each); empty when the model has no interface."""
     groups: dict[str, list[str]] = {}
     for item in INTERFACE.get(model_id(model), []):
         if item.kind == "output":
@@ -212,24 +233,38 @@ def _plot_groups(model: str | Path) -> dict[str, list[str]]:
     return groups
 
 
-def _value_cn(dm: COPASI.CDataModel, id_: str) -> str:
-    """The COPASI common name of the value of a global parameter or species (amount) by SBML id."""
+def _substance_only(model: str | Path) -> set[str]:
+    """Ids of the species the SBML declares with hasOnlySubstanceUnits (their value is an amount)."""
+    document = libsbml.readSBMLFromFile(str(resolve_sbml(model)))
+    species = document.getModel().getListOfSpecies() if document.getModel() else []
+    return {s.getId() for s in species if s.getHasOnlySubstanceUnits()}
+
+
+def _value_cn(dm: COPASI.CDataModel, id_: str, amounts: set[str]) -> str:
+    """The COPASI common name of a parameter's value or a species' SBML value (concentration, or amount)."""
     model = dm.getModel()
-    for vector in (model.getModelValues(), model.getMetabolites()):
-        for i in range(vector.size()):
-            if vector.get(i).getSBMLId() == id_:
-                return vector.get(i).getValueReference().getCN().getString()
+    values, metabolites = model.getModelValues(), model.getMetabolites()
+    for i in range(values.size()):
+        if values.get(i).getSBMLId() == id_:
+            return values.get(i).getValueReference().getCN().getString()
+    for i in range(metabolites.size()):
+        metab = metabolites.get(i)
+        if metab.getSBMLId() == id_:
+            # COPASI's species value is a particle number: the amount when the substance unit is `item`.
+            ref = metab.getValueReference() if id_ in amounts else metab.getConcentrationReference()
+            return ref.getCN().getString()
     raise NecroSbmlError("no such species or parameter in the model", id=id_, fix="see necro_sbml/interface.py")
 
 
 def _add_plots(dm: COPASI.CDataModel, model: str | Path) -> list[str]:
     """One time-course plot per output unit; returns the plot names."""
-    groups = _plot_groups(model) or {"amount": list(basico.get_species(model=dm)["sbml_id"])}
+    groups = _plot_groups(model) or {"species": list(basico.get_species(model=dm)["sbml_id"])}
+    amounts = _substance_only(model)
     time_cn = dm.getModel().getValueReference().getCN().getString()
     names = []
     for unit, ids in groups.items():
         name = f"{model_id(model)}: outputs in {unit}"
-        curves = [{"name": id_, "type": "curve2d", "channels": [time_cn, _value_cn(dm, id_)]} for id_ in ids]
+        curves = [{"name": id_, "type": "curve2d", "channels": [time_cn, _value_cn(dm, id_, amounts)]} for id_ in ids]
         basico.add_plot(name, curves=curves, tasks="Time-Course", model=dm)
         names.append(name)
     return names

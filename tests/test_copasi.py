@@ -187,6 +187,15 @@ def test_cps_runs_its_time_course_like_roadrunner(model: str, cps_files: dict[st
     assert crosscheck.compare(reference, frame, outputs(model))["deviation"].max() <= crosscheck.TOLERANCE
 
 
+def test_cps_plots_species_by_their_sbml_meaning(molar_sbml: Path, tmp_path: Path) -> None:
+    with copasi.opened(copasi.save_cps(molar_sbml, tmp_path / "molar.cps")) as dm:
+        channels = {c["name"]: c["channels"][1] for p in basico.get_plots(model=dm).index
+                    for c in basico.get_plot_dict(p, model=dm)["curves"]}
+        settings = basico.get_task_settings("Time-Course", model=dm)
+    assert channels["S"].endswith("Reference=Concentration") and channels["A"].endswith("Reference=ParticleNumber")
+    assert settings["problem"]["Duration"] == copasi.DEFAULT_TIME_COURSE[0]
+
+
 def test_export_copasi_unknown_model_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-copasi", "bone_model", "--output", str(tmp_path / "out")]) == 2
     assert "'bone_model'" in capsys.readouterr().err
@@ -201,6 +210,19 @@ def test_default_initial_state_is_a_steady_state(model: str) -> None:
     assert result.status in ("found", "equilibrium")
     drift = result.table["rel_change"]
     assert drift.max() < 1e-6, drift.sort_values().tail()
+
+
+def test_untreated_cell_is_steady_even_with_death_fractions_free() -> None:
+    result = copasi.steady_state(CELL, cumulative=())
+    assert result.status in ("found", "equilibrium")
+    assert result.table.loc[["necroptotic_frac", "apoptotic_frac"], "kind"].eq("parameter (ode)").all()
+    assert result.table["rel_change"].max() < 1e-6
+
+
+def test_freezing_a_non_counter_is_refused() -> None:
+    with pytest.raises(NecroSbmlError) as err:
+        copasi.steady_state(CELL, cumulative=["viable_frac"])
+    assert err.value.id == "viable_frac"
 
 
 def test_steady_state_check_sees_a_perturbed_start() -> None:
