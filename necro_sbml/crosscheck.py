@@ -32,7 +32,7 @@ MODEL_CONDITIONS: dict[str, dict[str, dict]] = {"necroptosis": CANONICAL}
 
 
 def conditions(model: str) -> dict[str, dict]:
-    """The time-course conditions of a model: its named ones, else its default inputs over its time course."""
+    """The time-course conditions of a model: its named ones (the cell's `untreated` is its default), else its default."""
     until, _ = copasi.time_course_of(model)
     return MODEL_CONDITIONS.get(model) or {DEFAULT_CONDITION: condition("default inputs", {}, until)}
 
@@ -79,11 +79,16 @@ def _reference(model: str | Path, inputs: Mapping[str, object], until: float, po
 
 def crosscheck_run(
     model: str | Path, inputs: Mapping[str, object] | None = None, until: float | None = None, points: int | None = None,
+    ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Run one perturbation in roadrunner and in COPASI; deviation per compared output (index: output id)."""
+    """Run one perturbation in roadrunner and in COPASI; per output id: range, max |difference|, deviation.
+
+    model: model id or SBML path; inputs: initial values by SBML id; until, points: the time grid
+    (default: the model's standard time course); ids: what to compare (default: compared_ids(model)).
+    """
     until = until if until is not None else copasi.time_course_of(model)[0]
     points = points or points_for(model, until)
-    ids = compared_ids(model)
+    ids = list(ids) if ids else compared_ids(model)
     reference = _reference(model, inputs or {}, until, points, ids)
     return compare(reference, copasi.timecourse(model, inputs or {}, until, points), ids)
 

@@ -83,6 +83,7 @@ def test_species_are_amounts_in_the_model_substance_unit(molar_sbml: Path) -> No
     assert frame["A"].iloc[0] == pytest.approx(5.0)
     table = crosscheck.crosscheck_run(molar_sbml, {"S_scale": 2.0}, until=5.0, points=11)
     assert set(table.index) >= {"S", "P", "A"}
+    assert list(crosscheck.crosscheck_run(molar_sbml, {}, 5.0, 11, ids=["P"]).index) == ["P"]
     assert table["deviation"].max() <= crosscheck.TOLERANCE
 
 
