@@ -1,4 +1,4 @@
-"""Command line: necro-sbml build | validate | simulate | cell-report."""
+"""Command line: necro-sbml build | validate | simulate | cell-report | crosscheck | export-copasi."""
 
 from __future__ import annotations
 
@@ -68,8 +68,33 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crosscheck(args: argparse.Namespace) -> int:
+    """COPASI vs roadrunner and the COPASI round trip per output; exit 1 when a deviation exceeds the tolerance."""
+    from necro_sbml import crosscheck  # imports COPASI only when asked
+
+    table = crosscheck.crosscheck(crosscheck.select(args.selection))
+    if args.output:
+        for path in crosscheck.write_results(table, Path(args.output)):
+            print(f"wrote {path}", file=sys.stderr)
+    print(crosscheck.markdown(table), end="")
+    bad = crosscheck.failures(table)
+    for row in bad.itertuples():
+        print(f"deviation above {crosscheck.TOLERANCE:g}: {row.model} {row.condition} {row.output} "
+              f"copasi {row.copasi_deviation:.2e} roundtrip {row.roundtrip_deviation:.2e}", file=sys.stderr)
+    return 1 if len(bad) else 0
+
+
+def cmd_export_copasi(args: argparse.Namespace) -> int:
+    """Write <model>.cps files with the time course and output plots set up."""
+    from necro_sbml.copasi import export_copasi  # imports COPASI only when asked
+
+    for path in export_copasi(Path(args.output), args.models or None):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
-    """The argument parser with its four sub-commands."""
+    """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
@@ -91,6 +116,14 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
     report.add_argument("--output", required=True, metavar="DIR")
     report.set_defaults(func=cmd_cell_report)
+    check = sub.add_parser("crosscheck", help="COPASI (LSODA) vs roadrunner and the COPASI SBML round trip, per output")
+    check.add_argument("selection", nargs="*", metavar="MODEL_OR_CONDITION", help="model ids, condition names or all (default)")
+    check.add_argument("--output", metavar="DIR", help="write crosscheck.csv and crosscheck.md here")
+    check.set_defaults(func=cmd_crosscheck)
+    cps = sub.add_parser("export-copasi", help="write <model>.cps files ready to Run in the COPASI GUI")
+    cps.add_argument("models", nargs="*", metavar="MODEL", help="model ids (default: every compiled model)")
+    cps.add_argument("--output", required=True, metavar="DIR")
+    cps.set_defaults(func=cmd_export_copasi)
     return top
 
 
