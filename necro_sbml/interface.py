@@ -42,14 +42,14 @@ CELL: list[InterfaceId] = [
     *_outputs(CELL_OUTPUTS, "dimensionless", "fraction"),
 ]
 
-TISSUE: list[InterfaceId] = [
+DISEASE_INPUTS: list[InterfaceId] = [
     InterfaceId("estrogen_target", "input", 1.0, "dimensionless", "estrogen level relative to intact"),
     InterfaceId("GC_dose", "input", 0.0, "dimensionless", "glucocorticoid excess"),
     InterfaceId("glucose_mM", "input", 5.5, "mM", "blood glucose"),
     InterfaceId("ethanol", "input", 0.0, "dimensionless", "chronic alcohol exposure"),
     InterfaceId("iron_overload", "input", 0.0, "dimensionless", "iron overload"),
-    *_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"),
-    *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
+]
+BONE_OUTPUTS: list[InterfaceId] = [
     *_outputs(["BV_TV"], "percent", "trabecular bone volume / tissue volume"),
     *_outputs(["osteocytes", "osteoblasts", "osteoclasts"], "cells per mm^3", "viable cell densities"),
     *_outputs(["empty_lacunae_frac"], "dimensionless", "lacunae without a viable osteocyte"),
@@ -61,8 +61,20 @@ TISSUE: list[InterfaceId] = [
     *_outputs(["RANKL", "OPG"], "pM", "free ligand and decoy receptor"),
     *_outputs(["bone_formation_rate", "bone_resorption_rate"], "percent BV/TV per day", "remodelling fluxes"),
 ]
+CELL_TYPE_KNOCKOUTS = [f"{gene}_expr_{cell}" for gene in ("RIPK1", "RIPK3", "MLKL", "CASP8", "TAK1")
+                       for cell in ("osteocyte", "osteoblast", "osteoclast")]
 
-INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE}
+TISSUE: list[InterfaceId] = [
+    *DISEASE_INPUTS,
+    *_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"),
+    *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
+    *_inputs(CELL_TYPE_KNOCKOUTS, 1.0, "dimensionless", "cell-type-specific knockouts"),
+    *BONE_OUTPUTS,
+]
+# The bone module alone: disease inputs and bone outputs (TNF-driven death at its healthy share).
+BONE: list[InterfaceId] = [*DISEASE_INPUTS, *BONE_OUTPUTS]
+
+INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE, "bone_remodelling": BONE}
 
 
 def inputs(model: str) -> list[InterfaceId]:

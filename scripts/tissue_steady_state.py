@@ -30,7 +30,12 @@ def settled_table() -> str:
     rr.integrator.absolute_tolerance = 1e-14
     rr.simulate(0, SETTLE_DAYS, 401)
     ids = sorted(s for s in rr.model.getFloatingSpeciesIds() if s.split("__")[0] in INSTANCES)
-    return HEADER + "".join(f"{s}\t{rr[s]:.10g}\n" for s in ids)
+    return HEADER + "".join(f"{s}\t{clean(rr[s]):.10g}\n" for s in ids)
+
+
+def clean(value: float) -> float:
+    """Solver round-off below 1e-30 molecules (e.g. -4e-116) is zero."""
+    return 0.0 if abs(value) < 1e-30 else value
 
 
 def amounts(text: str) -> dict[str, float]:
