@@ -1,4 +1,4 @@
-"""Command line: necro-sbml build | validate | simulate | cell-report | crosscheck | export-copasi."""
+"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | crosscheck | export-copasi."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from necro_sbml.build import build_all, check_up_to_date, stale_message
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.paths import model_names
 from necro_sbml.plots import render_timecourse
+from necro_sbml.parameter_sets import parameter_set
+from necro_sbml.predictions import predictions_report
 from necro_sbml.report import cell_report
 from necro_sbml.simulate import timecourse
 from necro_sbml.validate import validate_sbml
@@ -48,7 +50,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Simulate one model and write its CSV (and PNG) atomically."""
-    inputs = dict(parse_assignment(s) for s in args.set)
+    inputs: dict[str, object] = {}
+    if args.parameter_set:
+        set_model, inputs = parameter_set(args.parameter_set)
+        if set_model != args.model:
+            raise NecroSbmlError(f"parameter set is for model '{set_model}'", id=args.parameter_set,
+                                 fix=f"simulate {set_model} or choose a set for {args.model}")
+    inputs.update(parse_assignment(s) for s in args.set)
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
     png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
@@ -65,6 +73,12 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
     out = cell_report(Path(args.output))
     print(f"wrote {out}")
+    return 0
+
+
+def cmd_predictions(args: argparse.Namespace) -> int:
+    """Run the tissue predictions (target and cell-type comparisons) into the output directory."""
+    print(f"wrote {predictions_report(Path(args.output))}")
     return 0
 
 
@@ -112,10 +126,14 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--output", required=True, metavar="FILE.csv")
     sim.add_argument("--plot", metavar="FILE.png")
     sim.add_argument("--columns", metavar="ID,...")
+    sim.add_argument("--parameter-set", metavar="NAME", help="a documented set from models/parameter_sets.toml (applied before --set)")
     sim.set_defaults(func=cmd_simulate)
     report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
     report.add_argument("--output", required=True, metavar="DIR")
     report.set_defaults(func=cmd_cell_report)
+    pred = sub.add_parser("predictions", help="tissue model: RIPK1 vs RIPK3 vs MLKL inhibition and cell-type knockouts")
+    pred.add_argument("--output", required=True, metavar="DIR")
+    pred.set_defaults(func=cmd_predictions)
     check = sub.add_parser("crosscheck", help="COPASI (LSODA) vs roadrunner and the COPASI SBML round trip, per output")
     check.add_argument("selection", nargs="*", metavar="MODEL_OR_CONDITION", help="model ids, condition names or all (default)")
     check.add_argument("--output", metavar="DIR", help="write crosscheck.csv and crosscheck.md here")

@@ -196,3 +196,49 @@ def test_time_units_convert_hours_to_days():
     df = simulate.timecourse(MODEL, OVX, until=2.0, points=49, selections=["TNF_pgml", "ocy__TNF"])
     target = df["TNF_pgml"].iloc[-1] * 1e-3 * 23.26
     assert np.isclose(df["ocy__TNF"].iloc[-1], target, rtol=0.2)
+
+
+def test_human_parameter_set_matches_swan_spine_loss():
+    """Greendale 2012 (SWAN): spine BMD -7.4% over the 3-year transition and -10.6% over 10 years (BV/TV as proxy)."""
+    from necro_sbml.parameter_sets import parameter_set
+    from necro_sbml.reference_data import SWAN_SPINE_LOSS_10Y, SWAN_SPINE_LOSS_TRANSITION_3Y
+
+    model, values = parameter_set("human_postmenopausal")
+    df = simulate.timecourse(model, values, until=3650.0, points=521, selections=["BV_TV"])
+    bv = df["BV_TV"]
+    assert 1 - np.interp(1095.0, bv.index, bv) / bv.iloc[0] == pytest.approx(SWAN_SPINE_LOSS_TRANSITION_3Y, abs=0.015)
+    assert 1 - bv.iloc[-1] / bv.iloc[0] == pytest.approx(SWAN_SPINE_LOSS_10Y, abs=0.015)
+
+
+def test_human_parameter_set_starts_at_steady_state_without_estrogen_loss():
+    """The human set changes set points through initial assignments, so it is flat with estrogen intact."""
+    from necro_sbml.parameter_sets import parameter_set
+
+    _, values = parameter_set("human_postmenopausal")
+    df = simulate.timecourse(MODEL, {**values, "estrogen_target": 1.0}, until=3650.0, points=11, selections=["BV_TV", "osteocytes"])
+    assert ((df.max() - df.min()) / df.max()).max() < 1e-6
+
+
+def test_unknown_parameter_set_names_the_file_and_the_choices():
+    """Bad input: an unknown set name."""
+    from necro_sbml.errors import NecroSbmlError
+    from necro_sbml.parameter_sets import parameter_set
+
+    with pytest.raises(NecroSbmlError, match="human_postmenopausal") as err:
+        parameter_set("human_premenopausal")
+    assert err.value.id == "human_premenopausal" and "parameter_sets.toml" in str(err.value)
+
+
+def test_predictions_report_writes_tables_and_charts(tmp_path):
+    """The documented prediction runs write their CSVs and bar charts; RIPK1 inhibition preserves bone in OVX."""
+    import io
+
+    import pandas as pd
+
+    from necro_sbml.predictions import predictions_report
+
+    out = predictions_report(tmp_path / "pred", progress=io.StringIO())
+    targets = pd.read_csv(out / "target_comparison.csv")
+    assert {"target_comparison.png", "cell_type_specificity.png", "cell_type_specificity.csv"} <= {p.name for p in out.iterdir()}
+    ovx = targets[targets["disease"] == "OVX"].set_index("drug")
+    assert ovx.loc["Nec1", "bone_preserved"] > 0.05
