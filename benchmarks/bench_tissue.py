@@ -1,0 +1,48 @@
+"""Benchmark of the tissue model: build, JIT load (cold and cached), two-year runs, the predictions.
+
+Run: python benchmarks/bench_tissue.py [--repeats N]. Prints a Markdown table. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+from bench_cell import median_seconds, seconds
+
+from necro_sbml import simulate
+from necro_sbml.build import build_sbml
+from necro_sbml.paths import antimony_path
+from necro_sbml.predictions import cell_type_specificity, target_comparison
+
+MODEL = "osteoporosis"
+
+
+def run(repeats: int) -> list[tuple[str, float]]:
+    """Time every step and return (label, seconds) rows."""
+    rows = [("build (Antimony modules -> comp -> flattened, annotated, validated SBML)",
+             median_seconds(lambda: build_sbml(antimony_path(MODEL)), repeats))]
+    rows.append(("model load, cold (JIT compile)", seconds(lambda: simulate.load(MODEL))))
+    rows.append(("model load, cached", median_seconds(lambda: simulate.load(MODEL), repeats)))
+    rows.append((f"2-year healthy run, 731 points (median of {repeats})",
+                 median_seconds(lambda: simulate.timecourse(MODEL, {}, until=730.0, points=731), repeats)))
+    rows.append((f"2-year OVX run, 731 points (median of {repeats})",
+                 median_seconds(lambda: simulate.timecourse(MODEL, {"estrogen_target": 0.1}, until=730.0, points=731), repeats)))
+    quiet = io.StringIO()
+    rows.append(("predictions (12 target runs + 6 cell-type runs + baselines)",
+                 seconds(lambda: (target_comparison(quiet), cell_type_specificity(quiet)))))
+    return rows
+
+
+def main() -> None:
+    """Parse --repeats, run the benchmark, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    print("| step | seconds |\n|---|---|")
+    for label, secs in run(args.repeats):
+        print(f"| {label} | {secs:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
