@@ -29,6 +29,7 @@ STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:00
 TOLERANCE_KEYS = {"KISAO:0000209": "relative_tolerance", "KISAO:0000211": "absolute_tolerance"}
 PARAMETER_XPATH = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter\[@id=['\"]([A-Za-z_]\w*)['\"]\]$")
 SPECIES_XPATH = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species\[@id=['\"]([A-Za-z_]\w*)['\"]\]$")
+SPECIES_ATTRIBUTE = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species\[@id=['\"]([A-Za-z_]\w*)['\"]\]/@(initialConcentration|initialAmount)$")
 TIME_SYMBOLS = {"urn:sedml:symbol:time", "KISAO:0000832"}
 
 Leaf = dict[str, np.ndarray]  # selection id -> values of one simulation
@@ -117,6 +118,7 @@ class ModelSpec:
     id: str
     sbml: Path
     values: dict[str, float]
+    species: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (attribute, value)
 
 
 def parameter_id(xpath: str, path: Path, element: str, id_: str) -> str:
@@ -148,22 +150,48 @@ def resolve_model(model: libsedml.SedModel, path: Path) -> ModelSpec:
     if not sbml.is_file():
         raise NecroSbmlError(f"model source '{source}' not found", file=path, id=mid,
                              fix="give a path relative to the SED-ML file (run `necro-sbml build` first)")
-    values = {}
+    values, species = {}, {}
     for change in model.getListOfChanges():
         if change.getTypeCode() != libsedml.SEDML_CHANGE_ATTRIBUTE:
             raise unsupported(path, change.getElementName(), mid, "encode the change as changeAttribute on a parameter value")
-        values[parameter_id(change.getTarget(), path, "changeAttribute", mid)] = float(change.getNewValue())
+        target = change.getTarget()
+        match = SPECIES_ATTRIBUTE.match(target)
+        if match:
+            species[match.group(1)] = (match.group(2), float(change.getNewValue()))
+        else:
+            values[parameter_id(target, path, "changeAttribute", mid)] = float(change.getNewValue())
     rr = simulate.load(sbml)
     _check_inputs(rr, values, path, f"model id='{mid}'")
-    return ModelSpec(mid, sbml, values)
+    for sid in species:
+        if sid not in rr.model.getFloatingSpeciesIds() + rr.model.getBoundarySpeciesIds():
+            raise NecroSbmlError(f"<changeAttribute> of model '{mid}' targets a species not in {sbml.name}", file=path,
+                                 id=sid, fix="target a species of the model")
+    spec = ModelSpec(mid, sbml, values, species)
+    instantiate(spec, path)  # checks species values against initial assignments
+    return spec
 
 
-def instantiate(spec: ModelSpec) -> roadrunner.RoadRunner:
-    """A RoadRunner in the model's initial state with its changes applied (initial assignments follow)."""
+def instantiate(spec: ModelSpec, path: Path | None = None) -> roadrunner.RoadRunner:
+    """A RoadRunner in the model's initial state with its changes applied (initial assignments follow).
+
+    A species value set on a species that has an initial assignment must equal the assignment's value
+    (SBML: the assignment wins; the generator writes them for tellurium, see necro_sbml.sedml).
+    """
     rr = simulate.load(spec.sbml)
     for id_, value in spec.values.items():
         rr.model.setValue(f"init({id_})", value)
     rr.resetAll()
+    assigned = set(rr.getInitialAssignmentIds())
+    for sid, (attribute, value) in spec.species.items():
+        selector = f"init([{sid}])" if attribute == "initialConcentration" else f"init({sid})"
+        if sid not in assigned:
+            rr.model.setValue(selector, value)
+        elif not math.isclose(rr[selector], value, rel_tol=1e-9, abs_tol=1e-12):
+            raise NecroSbmlError(f"changeAttribute sets {attribute} {value:g} but the initial assignment gives "
+                                 f"{rr[selector]:g}", file=path, id=sid,
+                                 fix="regenerate the SED-ML with `necro-sbml experiments`")
+    if spec.species:
+        rr.reset()
     return rr
 
 

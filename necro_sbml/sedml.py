@@ -13,7 +13,7 @@ from necro_sbml.atomic import write_bytes_atomic
 from necro_sbml.catalogue import Experiment, Scan, load_catalogue
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.paths import EXPERIMENTS_DIR, MODELS_DIR
-from necro_sbml.simulate import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+from necro_sbml.simulate import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, load, set_inputs
 
 LEVEL, VERSION = 1, 4
 SBML_NS = "http://www.sbml.org/sbml/level3/version2/core"
@@ -24,6 +24,11 @@ TIME_SYMBOL = "urn:sedml:symbol:time"
 TOLERANCES = {"KISAO:0000209": RELATIVE_TOLERANCE, "KISAO:0000211": ABSOLUTE_TOLERANCE}
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 REFERENCES: Path = MODELS_DIR / "REFERENCES.md"
+
+
+def species_xpath(species_id: str) -> str:
+    """XPath of an SBML species element."""
+    return f"/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species[@id='{species_id}']"
 
 
 def parameter_xpath(param_id: str) -> str:
@@ -72,17 +77,44 @@ def _math_symbols(ast: libsbml.ASTNode) -> set[str]:
     return names
 
 
-def initial_assignment_inputs(model: libsbml.Model) -> set[str]:
-    """Symbols that initial assignments depend on (through assignment rules too)."""
-    rules = {r.getVariable(): _math_symbols(r.getMath()) for r in model.getListOfRules() if r.isAssignment()}
-    todo = set().union(*(_math_symbols(ia.getMath()) for ia in model.getListOfInitialAssignments()))
-    seen: set[str] = set()
+def _dependencies(math: libsbml.ASTNode, rules: dict[str, set[str]]) -> set[str]:
+    """Symbols a math expression depends on, through assignment rules."""
+    todo, seen = _math_symbols(math), set()
     while todo:
         name = todo.pop()
         if name not in seen:
             seen.add(name)
             todo |= rules.get(name, set())
     return seen
+
+
+def initial_assignment_dependencies(model: libsbml.Model) -> dict[str, set[str]]:
+    """Symbol with an initial assignment -> the symbols its value depends on."""
+    rules = {r.getVariable(): _math_symbols(r.getMath()) for r in model.getListOfRules() if r.isAssignment()}
+    return {ia.getSymbol(): _dependencies(ia.getMath(), rules) for ia in model.getListOfInitialAssignments()}
+
+
+def initial_assignment_inputs(model: libsbml.Model) -> set[str]:
+    """Symbols that initial assignments depend on (through assignment rules too)."""
+    return set().union(*initial_assignment_dependencies(model).values())
+
+
+def derived_initial_concentrations(sbml_file: Path, inputs: dict[str, float]) -> dict[str, float]:
+    """Initial concentrations of the species whose initial assignments depend on the inputs.
+
+    tellurium's SED-ML runner reloads a changed model from getCurrentSBML(), which drops initial
+    assignments: a changed input would not reach the species it initialises. Writing these values
+    as extra changeAttributes keeps every runner in agreement (SBML-compliant tools recompute the
+    same numbers from the initial assignments; the executor checks that they agree).
+    """
+    model = libsbml.readSBMLFromFile(str(sbml_file)).getModel()
+    deps = initial_assignment_dependencies(model)
+    targets = [s.getId() for s in model.getListOfSpecies() if deps.get(s.getId(), set()) & set(inputs)]
+    if not targets:
+        return {}
+    rr = load(sbml_file)
+    set_inputs(rr, inputs)
+    return {sid: float(rr[f"init([{sid}])"]) for sid in targets}
 
 
 def check_against_model(exp: Experiment, sbml_file: Path) -> None:
@@ -116,8 +148,11 @@ def check_against_model(exp: Experiment, sbml_file: Path) -> None:
 # ---------------------------------------------------------------------------- document
 
 
-def _add_model(doc: libsedml.SedDocument, exp: Experiment, name: str, inputs: dict[str, float]) -> None:
-    """One SED-ML model per condition: the file source plus a changeAttribute per input."""
+def _add_model(doc: libsedml.SedDocument, exp: Experiment, name: str, inputs: dict[str, float], sbml_file: Path) -> None:
+    """One SED-ML model per condition: the file source, a changeAttribute per input, then derived species values.
+
+    tellurium applies a model's changes in reverse order: species first, then the parameters.
+    """
     model = doc.createModel()
     _check(model.setId(f"model_{name}"), "model id", exp)
     model.setName(f"{exp.model.id}: {name}")
@@ -127,6 +162,10 @@ def _add_model(doc: libsedml.SedDocument, exp: Experiment, name: str, inputs: di
         change = model.createChangeAttribute()
         change.setTarget(value_xpath(id_))
         change.setNewValue(repr(float(value)))
+    for sid, conc in derived_initial_concentrations(sbml_file, inputs).items():
+        change = model.createChangeAttribute()
+        change.setTarget(species_xpath(sid) + "/@initialConcentration")
+        change.setNewValue(repr(conc))
 
 
 def _add_time_course(doc: libsedml.SedDocument, sim_id: str, until: float, steps: int) -> None:
@@ -222,13 +261,18 @@ def _add_scan(doc: libsedml.SedDocument, exp: Experiment, scan: Scan, name: str)
     sub.setOrder(1)
 
 
+def model_file(exp: Experiment) -> Path:
+    """The SBML file an experiment's model source points to."""
+    return (EXPERIMENTS_DIR / exp.model.source).resolve()
+
+
 def build_document(exp: Experiment, references: dict[str, str] | None = None) -> libsedml.SedDocument:
     """The SED-ML document of one experiment."""
     doc = libsedml.SedDocument(LEVEL, VERSION)
     doc.getSedNamespaces().getNamespaces().add(SBML_NS, "sbml")
     _check(doc.setNotes(notes(exp, references or reference_texts())), "notes", exp)
     for name, inputs in exp.conditions.items():
-        _add_model(doc, exp, name, inputs)
+        _add_model(doc, exp, name, inputs, model_file(exp))
     _add_time_course(doc, "sim_timecourse", exp.until, exp.points - 1)
     if exp.scan is not None:
         _add_time_course(doc, "sim_endpoint", exp.until, 1)
@@ -279,8 +323,7 @@ def validation_errors(text: str) -> list[str]:
 
 def render(exp: Experiment, references: dict[str, str] | None = None) -> bytes:
     """The SED-ML text of one experiment, checked against its model and validated."""
-    sbml_file = (EXPERIMENTS_DIR / exp.model.source).resolve()
-    check_against_model(exp, sbml_file)
+    check_against_model(exp, model_file(exp))
     text = libsedml.writeSedMLToString(build_document(exp, references))
     errors = validation_errors(text)
     if errors:
