@@ -20,6 +20,7 @@ ARCHIVE_META: Path = EXPERIMENTS_DIR / "archive.toml"
 SBML_FORMAT = "http://identifiers.org/combine.specifications/sbml.level-3.version-2"
 SEDML_FORMAT = "http://identifiers.org/combine.specifications/sed-ml"  # libcombine's list stops at L1V3
 METADATA_FORMAT = "http://identifiers.org/combine.specifications/omex-metadata"
+OMEX_FORMAT = "http://identifiers.org/combine.specifications/omex"
 MARKDOWN_FORMAT = "http://purl.org/NET/mediatypes/text/markdown"
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
@@ -110,6 +111,9 @@ def build_archive(output: Path) -> Path:
         _add(archive, tmp_dir / "README.md", "README.md", MARKDOWN_FORMAT)
         (tmp_dir / "metadata.rdf").write_bytes(metadata_rdf([m.stem for m in models], meta))
         _add(archive, tmp_dir / "metadata.rdf", "metadata.rdf", METADATA_FORMAT)
+        itself = archive.getManifest().createContent()  # the manifest lists its parent archive
+        itself.setLocation(".")
+        itself.setFormat(OMEX_FORMAT)
         target = tmp_dir / "archive.omex"
         if not archive.writeToFile(str(target)):
             raise NecroSbmlError("libcombine could not write the archive", file=output, fix="check free space")

@@ -116,10 +116,12 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
             + "".join(rows) + "</table><h2>Experiments</h2>" + "".join(figures) + "</body></html>\n")
 
 
-def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr) -> list[Outcome]:
-    """Run all experiments, evaluate all expectations, write output/report.md, report.html and the plots."""
+def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,
+              results: dict[str, SedResult] | None = None) -> list[Outcome]:
+    """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots."""
     expectations = load_expectations()
-    results = run_experiments(select([], load_catalogue()), progress)
+    if results is None:
+        results = run_experiments(select([], load_catalogue()), progress)
     outcomes = evaluate_all(results, expectations)
     with atomic_output_dir(output) as tmp:
         plots = {}

@@ -107,6 +107,8 @@ def derived_initial_concentrations(sbml_file: Path, inputs: dict[str, float]) ->
     as extra changeAttributes keeps every runner in agreement (SBML-compliant tools recompute the
     same numbers from the initial assignments; the executor checks that they agree).
     """
+    if not inputs:
+        return {}
     model = libsbml.readSBMLFromFile(str(sbml_file)).getModel()
     deps = initial_assignment_dependencies(model)
     targets = [s.getId() for s in model.getListOfSpecies() if deps.get(s.getId(), set()) & set(inputs)]
@@ -254,6 +256,7 @@ def _add_scan(doc: libsedml.SedDocument, exp: Experiment, scan: Scan, name: str)
     rng.setId(f"range_{name}")
     change = rt.createTaskChange()
     change.setModelReference(f"model_{name}")
+    change.setRange(f"range_{name}")
     change.setTarget(parameter_xpath(scan.parameter))
     change.setMath(libsedml.parseL3Formula(f"range_{name}"))
     sub = rt.createSubTask()
