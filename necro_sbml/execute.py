@@ -207,6 +207,7 @@ class Context:
     models: dict[str, ModelSpec]
     selections: dict[str, set[str]]  # model id -> ids the data generators read
     instances: dict[str, roadrunner.RoadRunner] = field(default_factory=dict)
+    active: dict[str, dict[str, float]] = field(default_factory=dict)  # setValues of the enclosing repeatedTasks
 
 
 def _configure(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ctx: Context) -> None:
@@ -236,6 +237,9 @@ def _simulate(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ids: list[
             data = np.asarray(rr.simulate(out_start, end, sim.getNumberOfSteps() + 1))
             return {sel: data[:, i] for i, sel in enumerate(["time", *ids])}
         if sim.getTypeCode() == libsedml.SEDML_SIMULATION_STEADYSTATE:
+            solver = rr.getSteadyStateSolver()
+            solver.setValue("allow_presimulation", True)
+            solver.setValue("presimulation_time", 1e4)
             rr.steadyStateSelections = ids
             rr.steadyState()
             values = np.asarray(rr.getSteadyStateValues())
@@ -246,9 +250,18 @@ def _simulate(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ids: list[
 
 
 def _instance(model_id: str, ctx: Context, reset: bool) -> roadrunner.RoadRunner:
-    """The running instance of a model, (re)created in its initial state when reset or new."""
+    """The running instance of a model, (re)created in its initial state when reset or new.
+
+    A reset keeps the setValues of the enclosing repeatedTasks (tellurium re-applies them too).
+    """
     if reset or model_id not in ctx.instances:
-        ctx.instances[model_id] = instantiate(ctx.models[model_id])
+        rr = instantiate(ctx.models[model_id])
+        active = ctx.active.get(model_id, {})
+        for pid, value in active.items():
+            rr.model.setValue(f"init({pid})", value)
+        if active:
+            rr.resetAll()
+        ctx.instances[model_id] = rr
     return ctx.instances[model_id]
 
 
@@ -280,7 +293,7 @@ def range_values(rng: libsedml.SedRange, ctx: Context, task_id: str) -> np.ndarr
 
 
 def _apply_set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], ctx: Context, reset: bool) -> None:
-    """Apply the setValue changes of one iteration to the running instances."""
+    """Apply the setValue changes of one iteration to the running instances (and remember them)."""
     touched = set()
     for change in task.getListOfTaskChanges():
         mid = change.getModelReference()
@@ -295,6 +308,7 @@ def _apply_set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], 
         _check_inputs(rr, {pid: value}, ctx.path, f"setValue of repeatedTask id='{task.getId()}'")
         rr.model.setValue(f"init({pid})", value)
         rr.model.setValue(pid, value)
+        ctx.active.setdefault(mid, {})[pid] = value
         touched.add(mid)
     if reset:
         for mid in touched:  # initial assignments follow the new values
@@ -320,11 +334,13 @@ def run_repeated(task: libsedml.SedRepeatedTask, ctx: Context, reset: bool) -> l
     for k in range(len(ranges[master])):
         current = {rid: float(vals[min(k, len(vals) - 1)]) for rid, vals in ranges.items()}
         iteration_reset = reset if k == 0 else task.getResetModel()
+        saved = {mid: dict(values) for mid, values in ctx.active.items()}
         for mid in models if iteration_reset else ():
             _instance(mid, ctx, True)
         _apply_set_values(task, current, ctx, iteration_reset)
         for sub in subtasks:
             leaves.extend(run_task(ctx.doc.getTask(sub.getTask()), ctx, reset=False))
+        ctx.active = saved
     return leaves
 
 
