@@ -1,4 +1,4 @@
-"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | crosscheck | export-copasi."""
+"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | experiments | run | check | archive | crosscheck | export-copasi."""
 
 from __future__ import annotations
 
@@ -104,6 +104,49 @@ def cmd_export_copasi(args: argparse.Namespace) -> int:
 
     for path in export_copasi(Path(args.output), args.models or None):
         print(f"wrote {path}")
+def cmd_experiments(args: argparse.Namespace) -> int:
+    """Regenerate experiments/*.sedml from the catalogue; with --check, report stale files instead."""
+    from necro_sbml.sedml import orphans, stale, write_all  # noqa: PLC0415
+
+    if not args.check:
+        for path in write_all():
+            print(f"wrote {path}")
+        return 0
+    problems = stale() + orphans()
+    for path in problems:
+        print(f"{path}: stale or not in experiments/catalogue.toml; run `necro-sbml experiments`", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Execute experiments (ids or 'all') into the output directory."""
+    from necro_sbml.suite import run_to_directory  # noqa: PLC0415
+
+    results = run_to_directory(args.ids, Path(args.output))
+    print(f"wrote {len(results)} experiment(s) to {args.output}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the suite and the literature expectations; exit 1 when any expectation fails."""
+    from necro_sbml.scorecard import scorecard, summary  # noqa: PLC0415
+
+    outcomes = scorecard(Path(args.output))
+    passed, failed, limited = summary(outcomes)
+    print(f"{passed} pass, {failed} fail, {limited} known limitations; report: {Path(args.output) / 'report.md'}")
+    return 1 if failed else 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Write the COMBINE archive, or check an existing one."""
+    from necro_sbml.archive import build_archive, check_archive  # noqa: PLC0415
+
+    if args.check:
+        print(f"{args.check}: {len(check_archive(Path(args.check)))} entries, OK")
+        return 0
+    if not args.output:
+        raise NecroSbmlError("no output file", fix="give --output FILE.omex (or --check FILE.omex)")
+    print(f"wrote {build_archive(Path(args.output))}")
     return 0
 
 
@@ -142,6 +185,20 @@ def parser() -> argparse.ArgumentParser:
     cps.add_argument("models", nargs="*", metavar="MODEL", help="model ids (default: every compiled model)")
     cps.add_argument("--output", required=True, metavar="DIR")
     cps.set_defaults(func=cmd_export_copasi)
+    exps = sub.add_parser("experiments", help="regenerate experiments/*.sedml from experiments/catalogue.toml")
+    exps.add_argument("--check", action="store_true", help="exit 1 when a committed SED-ML file is stale")
+    exps.set_defaults(func=cmd_experiments)
+    run = sub.add_parser("run", help="execute SED-ML experiments: reports as CSV, plots as PNG")
+    run.add_argument("ids", nargs="*", metavar="ID", help="experiment ids, or 'all' (default)")
+    run.add_argument("--output", required=True, metavar="DIR")
+    run.set_defaults(func=cmd_run)
+    check = sub.add_parser("check", help="run all experiments and score the literature expectations")
+    check.add_argument("--output", default="results/scorecard", metavar="DIR")
+    check.set_defaults(func=cmd_check)
+    archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
+    archive.add_argument("--output", metavar="FILE.omex")
+    archive.add_argument("--check", metavar="FILE.omex", help="open and validate an existing archive")
+    archive.set_defaults(func=cmd_archive)
     return top
 
 

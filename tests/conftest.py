@@ -23,3 +23,20 @@ def build_fixture(name: str) -> bytes:
 def toy_sbml(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The toy model compiled to an SBML file."""
     return write_bytes_atomic(tmp_path_factory.mktemp("toy") / "toy.xml", build_fixture("toy"))
+
+
+@pytest.fixture(scope="session")
+def suite_results() -> dict:
+    """Every catalogue experiment executed once by necro_sbml.execute (shared by several test modules)."""
+    from necro_sbml.catalogue import load_catalogue
+    from necro_sbml.suite import run_experiments
+
+    return run_experiments(list(load_catalogue().values()), progress=None)
+
+
+@pytest.fixture(scope="session")
+def archive_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The COMBINE archive built from the committed models and experiments."""
+    from necro_sbml.archive import build_archive
+
+    return build_archive(tmp_path_factory.mktemp("omex") / "necro-sbml.omex")
