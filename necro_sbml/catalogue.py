@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from necro_sbml.errors import NecroSbmlError
+from necro_sbml.parameter_sets import parameter_set, parameter_set_names
 from necro_sbml.paths import EXPERIMENTS_DIR
 
 CATALOGUE: Path = EXPERIMENTS_DIR / "catalogue.toml"
@@ -139,6 +140,9 @@ def load_catalogue(path: Path = CATALOGUE) -> dict[str, Experiment]:
     models = {k: ModelEntry(k, v["source"], v["time_unit"]) for k, v in data.get("models", {}).items()}
     treatments = {m: {t: {k: float(v) for k, v in ins.items()} for t, ins in ts.items()}
                   for m, ts in data.get("treatments", {}).items()}
+    for name in parameter_set_names():  # documented parameter sets are treatments of their model too
+        model, values = parameter_set(name)
+        treatments.setdefault(model, {})[name] = values
     experiments: dict[str, Experiment] = {}
     for entry in data.get("experiments", []):
         exp = _experiment(entry, models, treatments, path)

@@ -118,7 +118,7 @@ class ModelSpec:
     id: str
     sbml: Path
     values: dict[str, float]
-    species: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (attribute, value)
+    species: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (attribute, value); also derived parameters ('value')
 
 
 def parameter_id(xpath: str, path: Path, element: str, id_: str) -> str:
@@ -161,8 +161,11 @@ def resolve_model(model: libsedml.SedModel, path: Path) -> ModelSpec:
         else:
             values[parameter_id(target, path, "changeAttribute", mid)] = float(change.getNewValue())
     rr = simulate.load(sbml)
+    # Parameters with initial assignments are derived values the generator writes for tellurium (like species).
+    for pid in set(values) & set(rr.getInitialAssignmentIds()):
+        species[pid] = ("value", values.pop(pid))
     _check_inputs(rr, values, path, f"model id='{mid}'")
-    for sid in species:
+    for sid in (s for s, (attribute, _) in species.items() if attribute != "value"):
         if sid not in rr.model.getFloatingSpeciesIds() + rr.model.getBoundarySpeciesIds():
             raise NecroSbmlError(f"<changeAttribute> of model '{mid}' targets a species not in {sbml.name}", file=path,
                                  id=sid, fix="target a species of the model")
@@ -184,6 +187,8 @@ def instantiate(spec: ModelSpec, path: Path | None = None) -> roadrunner.RoadRun
     assigned = set(rr.getInitialAssignmentIds())
     for sid, (attribute, value) in spec.species.items():
         selector = f"init([{sid}])" if attribute == "initialConcentration" else f"init({sid})"
+        if attribute == "value":
+            selector = sid
         if sid not in assigned:
             rr.model.setValue(selector, value)
         elif not math.isclose(rr[selector], value, rel_tol=1e-9, abs_tol=1e-12):

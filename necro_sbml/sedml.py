@@ -91,6 +91,8 @@ def _dependencies(math: libsbml.ASTNode, rules: dict[str, set[str]]) -> set[str]
 def initial_assignment_dependencies(model: libsbml.Model) -> dict[str, set[str]]:
     """Symbol with an initial assignment -> the symbols its value depends on."""
     rules = {r.getVariable(): _math_symbols(r.getMath()) for r in model.getListOfRules() if r.isAssignment()}
+    # initial assignments may build on each other (set point -> derived rate -> initial amount)
+    rules |= {ia.getSymbol(): _math_symbols(ia.getMath()) for ia in model.getListOfInitialAssignments()}
     return {ia.getSymbol(): _dependencies(ia.getMath(), rules) for ia in model.getListOfInitialAssignments()}
 
 
@@ -99,24 +101,26 @@ def initial_assignment_inputs(model: libsbml.Model) -> set[str]:
     return set().union(*initial_assignment_dependencies(model).values())
 
 
-def derived_initial_concentrations(sbml_file: Path, inputs: dict[str, float]) -> dict[str, float]:
-    """Initial concentrations of the species whose initial assignments depend on the inputs.
+def derived_initial_values(sbml_file: Path, inputs: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """Initial species concentrations and parameter values whose initial assignments depend on the inputs.
 
     tellurium's SED-ML runner reloads a changed model from getCurrentSBML(), which drops initial
-    assignments: a changed input would not reach the species it initialises. Writing these values
-    as extra changeAttributes keeps every runner in agreement (SBML-compliant tools recompute the
-    same numbers from the initial assignments; the executor checks that they agree).
+    assignments: a changed input would not reach the species or parameters it initialises. Writing
+    these values as extra changeAttributes keeps every runner in agreement (SBML-compliant tools
+    recompute the same numbers from the initial assignments; the executor checks the species).
     """
     if not inputs:
-        return {}
+        return {}, {}
     model = libsbml.readSBMLFromFile(str(sbml_file)).getModel()
     deps = initial_assignment_dependencies(model)
-    targets = [s.getId() for s in model.getListOfSpecies() if deps.get(s.getId(), set()) & set(inputs)]
-    if not targets:
-        return {}
+    changed = {sym for sym, needs in deps.items() if needs & set(inputs)} - set(inputs)
+    species = [s.getId() for s in model.getListOfSpecies() if s.getId() in changed]
+    params = [p.getId() for p in model.getListOfParameters() if p.getId() in changed]
+    if not species and not params:
+        return {}, {}
     rr = load(sbml_file)
     set_inputs(rr, inputs)
-    return {sid: float(rr[f"init([{sid}])"]) for sid in targets}
+    return {sid: float(rr[f"init([{sid}])"]) for sid in species}, {pid: float(rr[pid]) for pid in params}
 
 
 def check_against_model(exp: Experiment, sbml_file: Path) -> None:
@@ -164,7 +168,12 @@ def _add_model(doc: libsedml.SedDocument, exp: Experiment, name: str, inputs: di
         change = model.createChangeAttribute()
         change.setTarget(value_xpath(id_))
         change.setNewValue(repr(float(value)))
-    for sid, conc in derived_initial_concentrations(sbml_file, inputs).items():
+    species, params = derived_initial_values(sbml_file, inputs)
+    for pid, value in params.items():
+        change = model.createChangeAttribute()
+        change.setTarget(value_xpath(pid))
+        change.setNewValue(repr(value))
+    for sid, conc in species.items():
         change = model.createChangeAttribute()
         change.setTarget(species_xpath(sid) + "/@initialConcentration")
         change.setNewValue(repr(conc))

@@ -158,7 +158,7 @@ def test_smac_mimetic_kills_osteoclasts_mostly_by_apoptosis_with_some_necroptosi
 @pytest.mark.xfail(strict=True, reason="known limitation: in the tissue, Smac mimetic also kills osteocytes, whose "
                    "RANKL release recruits more osteoclasts than the drug kills (the 2021 study was a culture)")
 def test_smac_mimetic_lowers_osteoclast_numbers():
-    """Cell Death Discov 2021: birinapant and LCL-161 lower human osteoclast numbers."""
+    """SmacOsteoclast2021 (Cell Death Discov 2021): birinapant and LCL-161 lower human osteoclast numbers."""
     assert end({"Smac_uM": 1.0}, 28.0)["osteoclasts"] < end({}, 28.0)["osteoclasts"]
 
 
