@@ -64,8 +64,9 @@ def flatten_comp(sbml: str, path: Path) -> str:
 
 def _give_units_to_unitless_ones(model: libsbml.Model) -> None:
     """Mark the literal 1 that the flattener writes for a time conversion (1/factor) as dimensionless."""
-    for element in model.getListOfAllElements():
-        if not isinstance(element, (libsbml.KineticLaw, libsbml.Rule)) or not element.isSetMath():
+    laws = [r.getKineticLaw() for r in model.getListOfReactions() if r.isSetKineticLaw()]
+    for element in [*laws, *model.getListOfRules()]:
+        if not element.isSetMath():
             continue
         math = element.getMath().deepCopy()
         nodes = [math]
