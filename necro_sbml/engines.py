@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from necro_sbml.errors import NecroSbmlError
 
-DASK_TIMEOUT = "10s"
+DASK_TIMEOUT = "3s"
 
 
 def check_workers(workers: int) -> int:
