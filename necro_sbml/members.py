@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,9 +123,3 @@ def quiet_solver_log() -> None:
     """Keep CVODE's warnings of failing members off stderr (their messages are recorded instead)."""
     roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
 
-
-def finite_until(value: float) -> float:
-    """Check a run length."""
-    if not (math.isfinite(value) and value > 0):
-        raise NecroSbmlError(f"bad run length {value}", fix="give until > 0")
-    return value
