@@ -1,4 +1,4 @@
-"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | experiments | run | check | archive | crosscheck | export-copasi."""
+"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | experiments | run | check | archive | crosscheck | export-copasi | ensemble | sensitivity | review-questions."""
 
 from __future__ import annotations
 
@@ -104,6 +104,60 @@ def cmd_export_copasi(args: argparse.Namespace) -> int:
 
     for path in export_copasi(Path(args.output), args.models or None):
         print(f"wrote {path}")
+    return 0
+
+
+def _engine_args(cmd: argparse.ArgumentParser) -> None:
+    """The options every ensemble-engine command shares."""
+    cmd.add_argument("--seed", type=int, default=0, help="member i's parameters derive only from (seed, i)")
+    cmd.add_argument("--workers", type=int, default=1, help="local worker processes (or Dask LocalCluster workers)")
+    cmd.add_argument("--scheduler", metavar="ADDRESS|local", help="run on Dask distributed: a scheduler address or 'local'")
+    cmd.add_argument("--chunk-size", type=int, default=50, help="members per chunk file")
+    cmd.add_argument("--table", default=None, metavar="FILE.toml", help="uncertainty table (default models/uncertainty.toml)")
+
+
+def _table(args: argparse.Namespace) -> Path:
+    """The uncertainty table chosen on the command line."""
+    from necro_sbml.uncertainty import UNCERTAINTY  # noqa: PLC0415
+
+    return Path(args.table) if args.table else UNCERTAINTY
+
+
+def cmd_ensemble(args: argparse.Namespace) -> int:
+    """Run an experiment for every member of a sampled cohort; Parquet chunks plus summary CSVs and fan charts."""
+    from necro_sbml.ensemble import run_ensemble  # noqa: PLC0415
+    from necro_sbml.members import study_from_experiment  # noqa: PLC0415
+    from necro_sbml.uncertainty import load_uncertainty  # noqa: PLC0415
+
+    study = study_from_experiment(args.experiment, args.until)
+    unc = load_uncertainty(study.model, _table(args))
+    out = run_ensemble(study, unc, args.n, args.seed, Path(args.output), workers=args.workers, scheduler=args.scheduler,
+                       resume=args.resume, chunk_size=args.chunk_size)
+    print(f"wrote {out / 'summary'}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Morris or Sobol indices of one outcome: CSV and bar plot."""
+    from necro_sbml.sensitivity import sensitivity  # noqa: PLC0415
+
+    result = sensitivity(args.method, args.outcome, args.n, Path(args.output), seed=args.seed, workers=args.workers,
+                         scheduler=args.scheduler, table=_table(args), chunk_size=args.chunk_size)
+    print(result.to_string(index=False))
+    return 0
+
+
+def cmd_review_questions(args: argparse.Namespace) -> int:
+    """The review's questions over a cohort (target probabilities, necroptotic share, diabetes on/off)."""
+    from necro_sbml.cohort import review_questions  # noqa: PLC0415
+
+    result = review_questions(Path(args.output), args.n, args.seed, workers=args.workers, scheduler=args.scheduler,
+                              resume=args.resume, table=_table(args), chunk_size=args.chunk_size)
+    print(result["targets"].to_string(index=False))
+    print(result["shares"].to_string(index=False))
+    return 0
+
+
 def cmd_experiments(args: argparse.Namespace) -> int:
     """Regenerate experiments/*.sedml from the catalogue; with --check, report stale files instead."""
     from necro_sbml.sedml import orphans, stale, write_all  # noqa: PLC0415
@@ -199,6 +253,27 @@ def parser() -> argparse.ArgumentParser:
     archive.add_argument("--output", metavar="FILE.omex")
     archive.add_argument("--check", metavar="FILE.omex", help="open and validate an existing archive")
     archive.set_defaults(func=cmd_archive)
+    ens = sub.add_parser("ensemble", help="run an experiment over a parameter cohort (models/uncertainty.toml)")
+    ens.add_argument("experiment", metavar="EXPERIMENT", help="experiment id of experiments/catalogue.toml")
+    ens.add_argument("--n", type=int, required=True, help="number of members")
+    ens.add_argument("--output", required=True, metavar="DIR")
+    ens.add_argument("--resume", action="store_true", help="keep chunks already written by the same run")
+    ens.add_argument("--until", type=float, default=None, help="stop earlier than the experiment (same time grid)")
+    _engine_args(ens)
+    ens.set_defaults(func=cmd_ensemble)
+    sens = sub.add_parser("sensitivity", help="global sensitivity (SALib Morris or Sobol) of a key outcome")
+    sens.add_argument("method", choices=["morris", "sobol"])
+    sens.add_argument("--outcome", required=True, help="bv_loss_ovx_14w, necroptotic_frac_tsz_24h or ocy_necroptosis_share_ovx_8w")
+    sens.add_argument("--n", type=int, required=True, help="Morris trajectories or Sobol base samples")
+    sens.add_argument("--output", default="results/sensitivity", metavar="DIR")
+    _engine_args(sens)
+    sens.set_defaults(func=cmd_sensitivity)
+    rev = sub.add_parser("review-questions", help="cohort answers: best target in OVX/GIOP, necroptotic share, diabetes")
+    rev.add_argument("--n", type=int, required=True, help="number of members")
+    rev.add_argument("--output", default="docs/ensemble", metavar="DIR")
+    rev.add_argument("--resume", action="store_true")
+    _engine_args(rev)
+    rev.set_defaults(func=cmd_review_questions)
     return top
 
 
