@@ -45,7 +45,7 @@ def test_sedml_file_is_valid_and_follows_the_rules(exp_id: str) -> None:
     notes = html.unescape(doc.getNotesString())
     assert exp.description in notes and all(f"[{k}]" in notes for k in exp.source)
     for model in doc.getListOfModels():
-        assert model.getSource() == "../models/sbml/necroptosis.xml"
+        assert model.getSource() == f"../models/sbml/{exp.model.id}.xml"  # relative file source, never "#model"
         for change in model.getListOfChanges():
             assert change.getTypeCode() == libsedml.SEDML_CHANGE_ATTRIBUTE
     for sim in doc.getListOfSimulations():
