@@ -45,14 +45,19 @@ def run(repeats: int) -> list[tuple[str, float]]:
     return rows
 
 
-def main() -> None:
-    """Parse --repeats, run the benchmark, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def table_main(run_steps: Callable[[int], list[tuple[str, float]]], description: str | None) -> None:
+    """Parse --repeats, run a benchmark's steps, print its Markdown table."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     print("| step | seconds |\n|---|---|")
-    for label, value in run(args.repeats):
+    for label, value in run_steps(args.repeats):
         print(f"| {label} | {value:.4f} |")
+
+
+def main() -> None:
+    """Run the cell benchmark and print the table."""
+    table_main(run, __doc__)
 
 
 if __name__ == "__main__":

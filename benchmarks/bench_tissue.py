@@ -5,10 +5,9 @@ Run: python benchmarks/bench_tissue.py [--repeats N]. Prints a Markdown table. N
 
 from __future__ import annotations
 
-import argparse
 import io
 
-from bench_cell import median_seconds, seconds
+from bench_cell import median_seconds, seconds, table_main
 
 from necro_sbml import simulate
 from necro_sbml.build import build_sbml
@@ -35,13 +34,8 @@ def run(repeats: int) -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    """Parse --repeats, run the benchmark, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    print("| step | seconds |\n|---|---|")
-    for label, secs in run(args.repeats):
-        print(f"| {label} | {secs:.3f} |")
+    """Run the tissue benchmark and print the table."""
+    table_main(run, __doc__)
 
 
 if __name__ == "__main__":
