@@ -16,6 +16,7 @@ import pandas as pd
 
 from necro_sbml import copasi, simulate
 from necro_sbml.atomic import atomic_output_dir, write_text_atomic
+from necro_sbml.catalogue import load_catalogue
 from necro_sbml.conditions import CANONICAL, condition
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.interface import INTERFACE
@@ -32,9 +33,18 @@ MODEL_CONDITIONS: dict[str, dict[str, dict]] = {"necroptosis": CANONICAL}
 
 
 def conditions(model: str) -> dict[str, dict]:
-    """The time-course conditions of a model: its named ones (the cell's `untreated` is its default), else its default."""
+    """A model's time-course conditions: its named ones (else its default), then every condition of its SED-ML
+    time-course experiments, named `<experiment>/<condition>` (dose scans are repeatedTasks and left out)."""
     until, _ = copasi.time_course_of(model)
-    return MODEL_CONDITIONS.get(model) or {DEFAULT_CONDITION: condition("default inputs", {}, until)}
+    named = MODEL_CONDITIONS.get(model) or {DEFAULT_CONDITION: condition("default inputs", {}, until)}
+    return {**named, **experiment_conditions(model)}
+
+
+def experiment_conditions(model: str) -> dict[str, dict]:
+    """The conditions of the catalogue's time-course experiments on this model."""
+    return {f"{exp.id}/{name}": condition(exp.title, inputs, exp.until)
+            for exp in load_catalogue().values() if exp.model.id == model and exp.scan is None
+            for name, inputs in exp.conditions.items()}
 
 
 def points_for(model: str | Path, until: float) -> int:

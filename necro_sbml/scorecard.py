@@ -117,8 +117,11 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
 
 
 def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,
-              results: dict[str, SedResult] | None = None) -> list[Outcome]:
-    """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots."""
+              results: dict[str, SedResult] | None = None, appendix: str = "") -> list[Outcome]:
+    """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots.
+
+    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table).
+    """
     expectations = load_expectations()
     if results is None:
         results = run_experiments(select([], load_catalogue()), progress)
@@ -128,6 +131,9 @@ def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stder
         for exp_id, result in results.items():
             written = write_outputs(result, tmp / exp_id)
             plots[exp_id] = [f"{exp_id}/{p.name}" for p in written if p.suffix == ".png"]
-        write_text_atomic(tmp / "report.md", markdown(outcomes))
-        write_text_atomic(tmp / "report.html", html_report(outcomes, plots))
+        write_text_atomic(tmp / "report.md", markdown(outcomes) + (f"\n{appendix}" if appendix else ""))
+        page = html_report(outcomes, plots)
+        if appendix:
+            page = page.replace("</body></html>", f"<h2>Appendix</h2><pre>{html.escape(appendix)}</pre></body></html>")
+        write_text_atomic(tmp / "report.html", page)
     return outcomes

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from necro_sbml import copasi, crosscheck, simulate
+from necro_sbml.catalogue import load_catalogue
 from necro_sbml.cli import main
 from necro_sbml.conditions import CANONICAL
 from necro_sbml.errors import NecroSbmlError
@@ -108,10 +109,12 @@ def test_unknown_model_or_condition_names_it_and_the_fix() -> None:
 
 # --------------------------------------------------------- COPASI vs roadrunner ---
 
-def test_selection_covers_every_model_and_canonical_condition() -> None:
+def test_selection_covers_every_model_canonical_condition_and_time_course_experiment() -> None:
     assert {m for m, _ in PAIRS} == set(model_names())
-    assert {c for m, c in PAIRS if m == CELL} == set(CANONICAL)
-    assert crosscheck.select([CELL, "TSZ"]) == [(CELL, c) for c in CANONICAL]
+    assert set(CANONICAL) <= {c for m, c in PAIRS if m == CELL}
+    timecourses = {(e.model.id, f"{e.id}/{c}") for e in load_catalogue().values() if e.scan is None for c in e.conditions}
+    assert timecourses <= set(PAIRS)
+    assert crosscheck.select([CELL, "TSZ"]) == [(CELL, c) for c in crosscheck.conditions(CELL)]
     assert crosscheck.select(["TSZ"]) == [(CELL, "TSZ")]
 
 

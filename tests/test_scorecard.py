@@ -69,3 +69,10 @@ def test_scorecard_writes_reports_with_plots(tmp_path: Path, suite_results: dict
     assert "Ildefonso2023" in md and "KNOWN LIMITATION" in md and verdict(outcomes[0]) in md
     assert '<img src="dose_nec1/plot_scan_necroptotic_frac.png"' in html
     assert (tmp_path / "card" / "dose_nec1" / "plot_scan_necroptotic_frac.png").is_file()
+
+
+def test_scorecard_appends_the_copasi_table(tmp_path: Path, suite_results: dict) -> None:
+    """`necro-sbml check --crosscheck` puts the COPASI deviation table into both reports."""
+    scorecard(tmp_path / "card", progress=None, results=suite_results, appendix="## COPASI cross-check\n\n| model | x |\n")
+    assert "## COPASI cross-check" in (tmp_path / "card" / "report.md").read_text(encoding="utf-8")
+    assert "COPASI cross-check" in (tmp_path / "card" / "report.html").read_text(encoding="utf-8")
