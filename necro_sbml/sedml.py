@@ -111,7 +111,8 @@ def derived_initial_values(sbml_file: Path, inputs: dict[str, float]) -> tuple[d
     """
     if not inputs:
         return {}, {}
-    model = libsbml.readSBMLFromFile(str(sbml_file)).getModel()
+    doc = libsbml.readSBMLFromFile(str(sbml_file))  # the document must outlive its model
+    model = doc.getModel()
     deps = initial_assignment_dependencies(model)
     changed = {sym for sym, needs in deps.items() if needs & set(inputs)} - set(inputs)
     species = [s.getId() for s in model.getListOfSpecies() if s.getId() in changed]
@@ -128,7 +129,8 @@ def check_against_model(exp: Experiment, sbml_file: Path) -> None:
     if not sbml_file.is_file():
         raise NecroSbmlError("model file not found", file=sbml_file, id=exp.model.id,
                              fix="run `necro-sbml build` or correct [models] in experiments/catalogue.toml")
-    model = libsbml.readSBMLFromFile(str(sbml_file)).getModel()
+    doc = libsbml.readSBMLFromFile(str(sbml_file))  # the document must outlive its model
+    model = doc.getModel()
     ruled = {r.getVariable() for r in model.getListOfRules()}
     params = {p.getId() for p in model.getListOfParameters()}
     inputs = params - ruled
@@ -296,23 +298,34 @@ def build_document(exp: Experiment, references: dict[str, str] | None = None) ->
     if exp.scan is not None:
         for name in exp.conditions:
             _add_scan(doc, exp, exp.scan, name)
-    _add_outputs(doc, exp)
+    _add_outputs(doc, exp, model_species(model_file(exp)))
     return doc
 
 
-def _add_outputs(doc: libsedml.SedDocument, exp: Experiment) -> None:
+def model_species(sbml_file: Path) -> set[str]:
+    """Ids of the model's species (their XPath differs from a parameter's)."""
+    doc = libsbml.readSBMLFromFile(str(sbml_file))  # keep the document alive while its model is read
+    return {s.getId() for s in doc.getModel().getListOfSpecies()}
+
+
+def output_xpath(id_: str, species: set[str]) -> str:
+    """The XPath of an output: a species or a parameter."""
+    return species_xpath(id_) if id_ in species else parameter_xpath(id_)
+
+
+def _add_outputs(doc: libsedml.SedDocument, exp: Experiment, species: set[str]) -> None:
     """Data generators, one report per condition (and scan) and one plot per output."""
     unit = exp.model.time_unit
     for name in exp.conditions:
         _add_generator(doc, f"{name}_time", f"task_{name}", symbol=TIME_SYMBOL)
         for out in exp.outputs:
-            _add_generator(doc, f"{name}_{out}", f"task_{name}", target=parameter_xpath(out))
+            _add_generator(doc, f"{name}_{out}", f"task_{name}", target=output_xpath(out, species))
         _add_report(doc, name, f"{name}: time course", [("time", f"{name}_time")] + [(o, f"{name}_{o}") for o in exp.outputs])
         if exp.scan is not None:
             param = exp.scan.parameter
             _add_generator(doc, f"scan_{name}_{param}", f"scan_{name}", target=parameter_xpath(param))
             for out in exp.outputs:
-                _add_generator(doc, f"scan_{name}_{out}", f"scan_{name}", target=parameter_xpath(out))
+                _add_generator(doc, f"scan_{name}_{out}", f"scan_{name}", target=output_xpath(out, species))
             _add_report(doc, f"{name}_scan", f"{name}: {param} scan, values at {exp.until:g} {unit}",
                         [(param, f"scan_{name}_{param}")] + [(o, f"scan_{name}_{o}") for o in exp.outputs])
     for out in exp.outputs:
