@@ -108,17 +108,20 @@ def initial_state_path(ant_path: Path) -> Path:
     return Path(ant_path).with_suffix(".initial.tsv")
 
 
+def read_initial_state(text: str) -> dict[str, float]:
+    """The id -> amount rows of an initial-state table (comments and the header skipped)."""
+    rows = [line.partition("\t") for line in text.splitlines() if line.strip() and not line.startswith(("#", "id\t"))]
+    return {id_: float(value) for id_, _, value in rows}
+
+
 def apply_initial_state(model: libsbml.Model, table: Path) -> None:
     """Set species initial amounts from a two-column TSV (id, amount), replacing their initial assignments."""
-    for line_no, line in enumerate(table.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith(("#", "id\t")):
-            continue
-        id_, _, value = line.partition("\t")
+    for id_, amount in read_initial_state(table.read_text(encoding="utf-8")).items():
         species = model.getSpecies(id_)
         if species is None:
-            raise NecroSbmlError("not a species of the compiled model", file=f"{table}:{line_no}", id=id_,
+            raise NecroSbmlError("not a species of the compiled model", file=table, id=id_,
                                  fix="regenerate the table with scripts/tissue_steady_state.py")
-        species.setInitialAmount(float(value))
+        species.setInitialAmount(amount)
         model.removeInitialAssignment(id_)
 
 

@@ -10,7 +10,6 @@ apoptosis rates over the untreated disease run.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +23,7 @@ from necro_sbml.members import Study
 from necro_sbml.predictions import DISEASES, INHIBITORS, MODEL, OCCUPANCY_FOLD, preserved
 from necro_sbml.simulate import load
 from necro_sbml.uncertainty import UNCERTAINTY, load_uncertainty
+from necro_sbml.plots import png_bytes
 
 TARGET_DRUGS = {"RIPK1": "Nec1_uM", "RIPK3": "GSK872_uM", "MLKL": "NSA_uM"}  # one representative drug per target
 GLYCAEMIA = {  # name -> inputs
@@ -114,9 +114,7 @@ def probability_plot(targets: pd.DataFrame) -> bytes:
     ax.legend(fontsize="small", loc="lower right")
     ax.tick_params(axis="y", labelsize="x-small")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def share_plot(members: pd.DataFrame) -> bytes:
@@ -133,9 +131,7 @@ def share_plot(members: pd.DataFrame) -> bytes:
     ax.set_xlabel("necroptotic share of osteocyte death over the disease run (box: quartiles, whiskers: 5-95%)")
     ax.tick_params(axis="y", labelsize="x-small")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def review_questions(output: str | Path, n: int, seed: int = 0, *, workers: int = 1, scheduler: str | None = None,

@@ -28,6 +28,7 @@ from necro_sbml.engines import progress, run_jobs
 from necro_sbml.errors import NecroSbmlError
 from necro_sbml.members import MemberResult, MemberRunner, Study, quiet_solver_log
 from necro_sbml.uncertainty import Uncertainty
+from necro_sbml.plots import png_bytes
 
 DEFAULT_CHUNK = 50
 QUANTILES = (0.05, 0.5, 0.95)
@@ -281,9 +282,7 @@ def fan_chart(band: pd.DataFrame, output: str, title: str) -> bytes:
     ax.set_title(title, fontsize="small")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def write_summary(output: str | Path, study: Study) -> list[Path]:

@@ -9,7 +9,6 @@ Anything else stops with a NecroSbmlError naming the file, the element and the f
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import roadrunner
 
 from necro_sbml import simulate
 from necro_sbml.errors import NecroSbmlError
+from necro_sbml.plots import png_bytes
 
 CVODE_IDS = {"KISAO:0000019"}
 STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:0000568", "KISAO:0000569"}
@@ -476,9 +476,7 @@ def render_plot(plot: libsedml.SedPlot2D, generators: dict[str, np.ndarray]) -> 
     ax.set_title(plot.getName() or plot.getId(), fontsize="small")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def write_outputs(result: SedResult, out_dir: Path) -> list[Path]:

@@ -17,6 +17,13 @@ from necro_sbml.atomic import write_bytes_atomic  # noqa: E402
 from necro_sbml.errors import NecroSbmlError  # noqa: E402
 
 
+def png_bytes(fig: Figure) -> bytes:
+    """A laid-out figure as reproducible PNG bytes (no software/version metadata)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def render_timecourse(df: pd.DataFrame, columns: Sequence[str], title: str) -> bytes:
     """PNG bytes of the given columns of a time-indexed DataFrame."""
     missing = [c for c in columns if c not in df.columns]
@@ -30,9 +37,7 @@ def render_timecourse(df: pd.DataFrame, columns: Sequence[str], title: str) -> b
     ax.set_title(title)
     ax.legend(fontsize="small")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def plot_timecourse(df: pd.DataFrame, columns: Sequence[str], path: str | Path, title: str) -> Path:

@@ -8,7 +8,6 @@ prevents: (BV_treated - BV_disease) / (BV_healthy - BV_disease).
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -18,6 +17,7 @@ from matplotlib.figure import Figure
 
 from necro_sbml.atomic import atomic_output_dir, write_bytes_atomic
 from necro_sbml.simulate import load, timecourse
+from necro_sbml.plots import png_bytes
 
 MODEL = "osteoporosis"
 DISEASES = {  # name -> (inputs, days)
@@ -85,9 +85,7 @@ def bar_chart(df: pd.DataFrame, label_cols: list[str], title: str) -> bytes:
     ax.set_xlabel("share of bone loss prevented")
     ax.set_title(title)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def predictions_report(output: Path, progress: TextIO = sys.stderr) -> Path:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import roadrunner
 
 from necro_sbml.atomic import write_text_atomic
-from necro_sbml.build import build_model, initial_state_path
+from necro_sbml.build import build_model, initial_state_path, read_initial_state
 from necro_sbml.paths import antimony_path, sbml_path
 
 INSTANCES = ("ocy", "obl", "ocl")
@@ -38,15 +38,9 @@ def clean(value: float) -> float:
     return 0.0 if abs(value) < 1e-30 else value
 
 
-def amounts(text: str) -> dict[str, float]:
-    """The id -> amount rows of a table."""
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith(("#", "id\t"))]
-    return {id_: float(value) for id_, value in rows}
-
-
 def same_amounts(old: str, new: str, rtol: float = 1e-7) -> bool:
     """True when two tables hold the same ids with amounts equal to rtol (or both below 1e-9)."""
-    a, b = amounts(old), amounts(new)
+    a, b = read_initial_state(old), read_initial_state(new)
     return a.keys() == b.keys() and all(abs(a[k] - b[k]) <= rtol * max(abs(a[k]), abs(b[k])) + 1e-9 for k in a)
 
 
