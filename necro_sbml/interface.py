@@ -63,12 +63,14 @@ BONE_OUTPUTS: list[InterfaceId] = [
 ]
 CELL_TYPE_KNOCKOUTS = [f"{gene}_expr_{cell}" for gene in ("RIPK1", "RIPK3", "MLKL", "CASP8", "TAK1")
                        for cell in ("osteocyte", "osteoblast", "osteoclast")]
+DRUG_EXPOSURES = [f"drug_exposure_{cell}" for cell in ("osteocyte", "osteoblast", "osteoclast")]
 
 TISSUE: list[InterfaceId] = [
     *DISEASE_INPUTS,
     *_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"),
     *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
     *_inputs(CELL_TYPE_KNOCKOUTS, 1.0, "dimensionless", "cell-type-specific knockouts"),
+    *_inputs(DRUG_EXPOSURES, 1.0, "dimensionless", "share of each drug reaching the cell type (0 elsewhere mimics a culture)"),
     *BONE_OUTPUTS,
 ]
 # The bone module alone: disease inputs and bone outputs (TNF-driven death at its healthy share).
