@@ -61,9 +61,9 @@ BONE_OUTPUTS: list[InterfaceId] = [
     *_outputs(["RANKL", "OPG"], "pM", "free ligand and decoy receptor"),
     *_outputs(["bone_formation_rate", "bone_resorption_rate"], "percent BV/TV per day", "remodelling fluxes"),
 ]
-CELL_TYPE_KNOCKOUTS = [f"{gene}_expr_{cell}" for gene in ("RIPK1", "RIPK3", "MLKL", "CASP8", "TAK1")
-                       for cell in ("osteocyte", "osteoblast", "osteoclast")]
-DRUG_EXPOSURES = [f"drug_exposure_{cell}" for cell in ("osteocyte", "osteoblast", "osteoclast")]
+CELL_TYPES = ("osteocyte", "osteoblast", "osteoclast")
+CELL_TYPE_KNOCKOUTS = [f"{gene}_expr_{cell}" for gene in ("RIPK1", "RIPK3", "MLKL", "CASP8", "TAK1") for cell in CELL_TYPES]
+DRUG_EXPOSURES = [f"drug_exposure_{cell}" for cell in CELL_TYPES]
 
 TISSUE: list[InterfaceId] = [
     *DISEASE_INPUTS,

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from necro_sbml.atomic import atomic_output_dir, write_bytes_atomic
+from necro_sbml.interface import CELL_TYPES
 from necro_sbml.simulate import load, timecourse
 from necro_sbml.plots import png_bytes
 
@@ -32,7 +33,6 @@ INHIBITORS = {  # drug input -> (target, the model's Kd parameter of that drug)
     "dabrafenib_uM": ("RIPK3", "ocy__Kd_dabrafenib"),
     "NSA_uM": ("MLKL", "ocy__Kd_NSA"),
 }
-CELL_TYPES = ("osteocyte", "osteoblast", "osteoclast")
 OCCUPANCY_FOLD = 9.0  # dose / Kd = 9 gives 90% occupancy
 
 
