@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from necro_sbml import simulate
-from necro_sbml.build import build_sbml
-from necro_sbml.paths import antimony_path
+from necro_sbml.building import build_sbml
+from necro_sbml.core import antimony_path
+from necro_sbml.simulation import dose_response, load, timecourse
 
 MODEL = "necroptosis"
 TSZ = {"TNF_ngml": 100.0, "Smac_uM": 1.0, "zVAD_uM": 20.0}
@@ -35,12 +35,12 @@ def median_seconds(func: Callable[[], object], repeats: int) -> float:
 def run(repeats: int) -> list[tuple[str, float]]:
     """Time every step and return (label, seconds) rows."""
     rows = [("build (Antimony -> annotated, validated SBML)", median_seconds(lambda: build_sbml(antimony_path(MODEL)), repeats))]
-    rows.append(("model load, cold (JIT compile)", seconds(lambda: simulate.load(MODEL))))
-    rows.append(("model load, cached", median_seconds(lambda: simulate.load(MODEL), repeats)))
+    rows.append(("model load, cold (JIT compile)", seconds(lambda: load(MODEL))))
+    rows.append(("model load, cached", median_seconds(lambda: load(MODEL), repeats)))
     rows.append((f"24 h TSZ time course, 241 points (median of {repeats})",
-                 median_seconds(lambda: simulate.timecourse(MODEL, TSZ, until=24.0), repeats)))
+                 median_seconds(lambda: timecourse(MODEL, TSZ, until=24.0), repeats)))
     doses = np.logspace(-3, 2, 1000)
-    scan_time = seconds(lambda: simulate.dose_response(MODEL, TSZ, "Nec1_uM", doses, 24.0, "necroptotic_frac"))
+    scan_time = seconds(lambda: dose_response(MODEL, TSZ, "Nec1_uM", doses, 24.0, "necroptotic_frac"))
     rows.append(("1,000-dose Nec1_uM scan under TSZ, necroptotic_frac at 24 h", scan_time))
     return rows
 

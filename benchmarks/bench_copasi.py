@@ -8,7 +8,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from necro_sbml import copasi, crosscheck
+from necro_sbml.exchange import (
+    copasi_import_messages, copasi_time_course_of, copasi_timecourse, run_crosscheck, select_crosscheck,
+)
 
 
 def seconds(func: Callable[[], object]) -> float:
@@ -21,13 +23,13 @@ def seconds(func: Callable[[], object]) -> float:
 def main() -> None:
     """Time the COPASI steps per model, then print the worst deviation per model and output."""
     print("| step | seconds |\n|---|---|")
-    for model in dict.fromkeys(m for m, _ in crosscheck.select([])):
-        until, intervals = copasi.time_course_of(model)
-        print(f"| {model}: COPASI SBML import | {seconds(lambda: copasi.import_messages(model)):.3f} |")
+    for model in dict.fromkeys(m for m, _ in select_crosscheck([])):
+        until, intervals = copasi_time_course_of(model)
+        print(f"| {model}: COPASI SBML import | {seconds(lambda: copasi_import_messages(model)):.3f} |")
         print(f"| {model}: COPASI import + time course, {until:g} time units, LSODA rtol 1e-10 | "
-              f"{seconds(lambda: copasi.timecourse(model, {}, until, intervals + 1)):.3f} |")
+              f"{seconds(lambda: copasi_timecourse(model, {}, until, intervals + 1)):.3f} |")
     start = time.perf_counter()
-    table = crosscheck.crosscheck(crosscheck.select([]))
+    table = run_crosscheck(select_crosscheck([]))
     print(f"| crosscheck, every model and condition (COPASI + round trip) | {time.perf_counter() - start:.3f} |\n")
     worst = table.groupby(["model", "output"], sort=False)[["copasi_deviation", "roundtrip_deviation"]].max()
     print("| model | output | worst COPASI deviation | worst round-trip deviation |\n|---|---|---|---|")

@@ -24,15 +24,15 @@ SEED = 0
 
 def _study_and_table():
     """The benchmark study and the tissue uncertainty table."""
-    from necro_sbml.members import study_from_experiment
-    from necro_sbml.uncertainty import load_uncertainty
+    from necro_sbml.ensembles import study_from_experiment
+    from necro_sbml.ensembles import load_uncertainty
 
     return study_from_experiment(EXPERIMENT), load_uncertainty("osteoporosis")
 
 
 def runner(n: int, workers: int) -> float:
     """This package's ensemble runner (chunks to Parquet, no summary), seconds."""
-    from necro_sbml.ensemble import run_ensemble
+    from necro_sbml.ensembles import run_ensemble
 
     study, unc = _study_and_table()
     with tempfile.TemporaryDirectory() as tmp:
@@ -44,8 +44,8 @@ def runner(n: int, workers: int) -> float:
 
 def raw_floor(n: int) -> float:
     """Integration time alone: the seconds spent inside RoadRunner.simulate for the same member runs (the floor)."""
-    from necro_sbml.members import MemberRunner, quiet_solver_log
-    from necro_sbml.uncertainty import member_unit
+    from necro_sbml.ensembles import MemberRunner, quiet_solver_log
+    from necro_sbml.ensembles import member_unit
 
     quiet_solver_log()
     study, unc = _study_and_table()
@@ -75,8 +75,8 @@ def tellurium_loop(n: int) -> float:
     """Plain loop: tellurium reloads (recompiles) the SBML for every member, then runs both conditions, seconds."""
     import tellurium as te
 
-    from necro_sbml.paths import sbml_path
-    from necro_sbml.uncertainty import member_unit
+    from necro_sbml.core import sbml_path
+    from necro_sbml.ensembles import member_unit
 
     study, unc = _study_and_table()
     sbml = sbml_path(study.model).read_text(encoding="utf-8")
@@ -96,20 +96,20 @@ def tellurium_loop(n: int) -> float:
 
 def copasi_loop(n: int) -> float:
     """COPASI (basico, LSODA at the package's crosscheck tolerances): model loaded once, both conditions per member, seconds."""
-    from necro_sbml import copasi
-    from necro_sbml.uncertainty import member_unit
+    from necro_sbml.exchange import copasi_fixed_parameters, copasi_opened, copasi_run_time_course, copasi_set_inputs
+    from necro_sbml.ensembles import member_unit
 
     study, unc = _study_and_table()
     touched = set(unc.ids).union(*[c.keys() for c in study.conditions.values()])
-    with copasi.opened(study.model) as dm:
-        fixed = copasi._fixed_parameters(dm)
+    with copasi_opened(study.model) as dm:
+        fixed = copasi_fixed_parameters(dm)
         defaults = {i: fixed[i].getInitialValue() for i in touched}
         start = time.perf_counter()
         for i in range(n):
             params = unc.values(member_unit(SEED, i, len(unc.factors)))
             for inputs in study.conditions.values():
-                copasi.set_inputs(dm, {**defaults, **params, **inputs})
-                copasi.run_time_course(dm, study.until, study.points)
+                copasi_set_inputs(dm, {**defaults, **params, **inputs})
+                copasi_run_time_course(dm, study.until, study.points)
         return time.perf_counter() - start
 
 

@@ -6,12 +6,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from necro_sbml.catalogue import load_catalogue
-from necro_sbml.scorecard import evaluate_all, summary
-from necro_sbml.expectations import load_expectations
-from necro_sbml.execute import write_outputs
-from necro_sbml.sedml import stale
-from necro_sbml.suite import run_experiments
+from necro_sbml.sedml import evaluate_all, load_catalogue, load_expectations, run_experiments, stale, summary, write_outputs
 
 
 def timed(label: str, rows: list[tuple[str, float]], func, *args, **kwargs):

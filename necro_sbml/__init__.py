@@ -1,5 +1,20 @@
-"""necro-sbml: standards-based (SBML) models of necroptosis and osteoporosis."""
+"""necro-sbml: standards-based (SBML, SED-ML, COMBINE) models of necroptosis in bone cells and osteoporosis.
 
-from necro_sbml.errors import NecroSbmlError
+The package follows the pipeline, one subpackage per stage:
+core -> building (Antimony -> SBML) -> simulation -> sedml (experiments, scorecard) -> exchange (archive,
+COPASI) -> ensembles -> analyses, with the command line (`necro_sbml.cli`) on top. The names below are the
+ones a user calls first; each loads its stage on first use.
+"""
 
-__all__ = ["NecroSbmlError"]
+from necro_sbml.core.exports import lazy_exports
+
+_EXPORTS = {
+    "NecroSbmlError": ".core.errors",
+    "load": ".simulation.simulate",
+    "timecourse": ".simulation.simulate",
+    "steady_state": ".simulation.simulate",
+    "dose_response": ".simulation.simulate",
+    "execute": ".sedml.execute",
+    "run_ensemble": ".ensembles.ensemble",
+}
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -7,16 +7,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from necro_sbml.atomic import ensure_parent, write_bytes_atomic
-from necro_sbml.build import build_all, check_up_to_date, stale_message
-from necro_sbml.errors import NecroSbmlError
-from necro_sbml.paths import model_names
-from necro_sbml.plots import render_timecourse
-from necro_sbml.parameter_sets import parameter_set
-from necro_sbml.predictions import predictions_report
-from necro_sbml.report import cell_report
-from necro_sbml.simulate import timecourse
-from necro_sbml.validate import validate_sbml
+from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic
+from necro_sbml.building.build import build_all, check_up_to_date, stale_message
+from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.paths import model_names
+from necro_sbml.core.plots import render_timecourse
+from necro_sbml.simulation.parameter_sets import parameter_set
+from necro_sbml.analyses.predictions import predictions_report
+from necro_sbml.analyses.cell_report import cell_report
+from necro_sbml.simulation.simulate import timecourse
+from necro_sbml.building.validate import validate_sbml
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -84,7 +84,7 @@ def cmd_predictions(args: argparse.Namespace) -> int:
 
 def cmd_crosscheck(args: argparse.Namespace) -> int:
     """COPASI vs roadrunner and the COPASI round trip per output; exit 1 when a deviation exceeds the tolerance."""
-    from necro_sbml import crosscheck  # imports COPASI only when asked
+    from necro_sbml.exchange import crosscheck  # imports COPASI only when asked
 
     table = crosscheck.crosscheck(crosscheck.select(args.selection))
     if args.output:
@@ -100,7 +100,7 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
 
 def cmd_export_copasi(args: argparse.Namespace) -> int:
     """Write <model>.cps files with the time course and output plots set up."""
-    from necro_sbml.copasi import export_copasi  # imports COPASI only when asked
+    from necro_sbml.exchange.copasi import export_copasi  # imports COPASI only when asked
 
     for path in export_copasi(Path(args.output), args.models or None):
         print(f"wrote {path}")
@@ -118,16 +118,16 @@ def _engine_args(cmd: argparse.ArgumentParser) -> None:
 
 def _table(args: argparse.Namespace) -> Path:
     """The uncertainty table chosen on the command line."""
-    from necro_sbml.uncertainty import UNCERTAINTY  # noqa: PLC0415
+    from necro_sbml.ensembles.uncertainty import UNCERTAINTY  # noqa: PLC0415
 
     return Path(args.table) if args.table else UNCERTAINTY
 
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     """Run an experiment for every member of a sampled cohort; Parquet chunks plus summary CSVs and fan charts."""
-    from necro_sbml.ensemble import run_ensemble  # noqa: PLC0415
-    from necro_sbml.members import study_from_experiment  # noqa: PLC0415
-    from necro_sbml.uncertainty import load_uncertainty  # noqa: PLC0415
+    from necro_sbml.ensembles.ensemble import run_ensemble  # noqa: PLC0415
+    from necro_sbml.ensembles.members import study_from_experiment  # noqa: PLC0415
+    from necro_sbml.ensembles.uncertainty import load_uncertainty  # noqa: PLC0415
 
     study = study_from_experiment(args.experiment, args.until)
     unc = load_uncertainty(study.model, _table(args))
@@ -139,7 +139,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Morris or Sobol indices of one outcome: CSV and bar plot."""
-    from necro_sbml.sensitivity import sensitivity  # noqa: PLC0415
+    from necro_sbml.ensembles.sensitivity import sensitivity  # noqa: PLC0415
 
     result = sensitivity(args.method, args.outcome, args.n, Path(args.output), seed=args.seed, workers=args.workers,
                          scheduler=args.scheduler, table=_table(args), chunk_size=args.chunk_size)
@@ -149,7 +149,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_review_questions(args: argparse.Namespace) -> int:
     """The review's questions over a cohort (target probabilities, necroptotic share, diabetes on/off)."""
-    from necro_sbml.cohort import review_questions  # noqa: PLC0415
+    from necro_sbml.analyses.cohort import review_questions  # noqa: PLC0415
 
     result = review_questions(Path(args.output), args.n, args.seed, workers=args.workers, scheduler=args.scheduler,
                               resume=args.resume, table=_table(args), chunk_size=args.chunk_size)
@@ -160,7 +160,7 @@ def cmd_review_questions(args: argparse.Namespace) -> int:
 
 def cmd_experiments(args: argparse.Namespace) -> int:
     """Regenerate experiments/*.sedml from the catalogue; with --check, report stale files instead."""
-    from necro_sbml.sedml import orphans, stale, write_all  # noqa: PLC0415
+    from necro_sbml.sedml.writer import orphans, stale, write_all  # noqa: PLC0415
 
     if not args.check:
         for path in write_all():
@@ -174,7 +174,7 @@ def cmd_experiments(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Execute experiments (ids or 'all') into the output directory."""
-    from necro_sbml.suite import run_to_directory  # noqa: PLC0415
+    from necro_sbml.sedml.suite import run_to_directory  # noqa: PLC0415
 
     results = run_to_directory(args.ids, Path(args.output))
     print(f"wrote {len(results)} experiment(s) to {args.output}")
@@ -183,11 +183,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the suite and the literature expectations; exit 1 when any expectation fails."""
-    from necro_sbml.scorecard import scorecard, summary  # noqa: PLC0415
+    from necro_sbml.sedml.scorecard import scorecard, summary  # noqa: PLC0415
 
     appendix, copasi_bad = "", 0
     if args.crosscheck:
-        from necro_sbml import crosscheck  # noqa: PLC0415  (imports COPASI only when asked)
+        from necro_sbml.exchange import crosscheck  # noqa: PLC0415  (imports COPASI only when asked)
 
         table = crosscheck.crosscheck(crosscheck.select([]))
         appendix = "## COPASI cross-check\n\n" + crosscheck.markdown(table)
@@ -202,7 +202,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     """Write the COMBINE archive, or check an existing one."""
-    from necro_sbml.archive import build_archive, check_archive  # noqa: PLC0415
+    from necro_sbml.exchange.archive import build_archive, check_archive  # noqa: PLC0415
 
     if args.check:
         print(f"{args.check}: {len(check_archive(Path(args.check)))} entries, OK")

@@ -8,10 +8,7 @@ import sys
 import numpy as np
 from scipy.optimize import least_squares
 
-from necro_sbml import simulate
-from necro_sbml.conditions import TSZ
-from necro_sbml.readouts import median_death_time
-from necro_sbml.reference_data import MEDIAN_DEATH_H, PMLKL_NORMALISED, PMLKL_TIMES_H
+from necro_sbml.simulation import MEDIAN_DEATH_H, PMLKL_NORMALISED, PMLKL_TIMES_H, TSZ, load, median_death_time, timecourse
 
 FITTED = ["k_release", "k_R1R3", "k_amyloid", "k_MLKL_phos", "k_TNF_bind"]
 
@@ -19,7 +16,7 @@ FITTED = ["k_release", "k_R1R3", "k_amyloid", "k_MLKL_phos", "k_TNF_bind"]
 def residuals(logp: np.ndarray) -> np.ndarray:
     """Weighted residuals of pMLKL shape and median death time."""
     params = dict(zip(FITTED, np.exp(logp)))
-    runs = {d: simulate.timecourse("necroptosis", {**TSZ, "TNF_ngml": d, **params}, until=30.0, points=301) for d in (100.0, 10.0)}
+    runs = {d: timecourse("necroptosis", {**TSZ, "TNF_ngml": d, **params}, until=30.0, points=301) for d in (100.0, 10.0)}
     ref = float(np.interp(16.0, runs[100.0].index, runs[100.0]["pMLKL_frac"]))
     res = []
     for dose, data in ((100.0, PMLKL_NORMALISED[100.0]), (10.0, PMLKL_NORMALISED[10.0])):
@@ -35,7 +32,7 @@ def residuals(logp: np.ndarray) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     """Run the fit from the model's current values and print the fitted parameters."""
     argparse.ArgumentParser(description=__doc__).parse_args(argv)
-    start = simulate.load("necroptosis")
+    start = load("necroptosis")
     p0 = np.log([start[p] for p in FITTED])
     fit = least_squares(residuals, p0, bounds=(p0 - 3.0, p0 + 3.0), x_scale=1.0, max_nfev=300)
     for name, value in zip(FITTED, np.exp(fit.x)):

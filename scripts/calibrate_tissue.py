@@ -17,11 +17,9 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
-from necro_sbml import simulate
-from necro_sbml.atomic import write_bytes_atomic
-from necro_sbml.parameter_sets import parameter_set
-from necro_sbml.paths import ROOT
-from necro_sbml.reference_data import (
+from necro_sbml.core import ROOT, write_bytes_atomic
+from necro_sbml.simulation import (
+    load, parameter_set, timecourse,
     OVX_BV_TV_RATIO_14_WEEKS, OVX_DAYS_14_WEEKS, OVX_FORMATION_FOLD_35_DAYS, OVX_OSTEOCLAST_FOLD_35_DAYS,
     SWAN_SPINE_LOSS_10Y, SWAN_SPINE_LOSS_TRANSITION_3Y,
 )
@@ -36,7 +34,7 @@ PLATEAU_RATIO = 0.92  # BV/TV at 28 weeks over 14 weeks: loss has largely stoppe
 
 def ovx_run(params: dict[str, float]):
     """OVX time course over 28 weeks."""
-    return simulate.timecourse("osteoporosis", {**OVX, **params}, until=196.0, points=197)
+    return timecourse("osteoporosis", {**OVX, **params}, until=196.0, points=197)
 
 
 def per_surface_fold(df, column: str, day: float) -> float:
@@ -67,7 +65,7 @@ def human_run(sensitivity: float | None = None):
     _, values = parameter_set("human_postmenopausal")
     if sensitivity is not None:
         values = {**values, "bone__estrogen_sensitivity": sensitivity}
-    return simulate.timecourse("osteoporosis", values, until=10 * YEAR, points=521, selections=["BV_TV"])
+    return timecourse("osteoporosis", values, until=10 * YEAR, points=521, selections=["BV_TV"])
 
 
 def human_losses(df) -> tuple[float, float]:
@@ -93,7 +91,7 @@ def figure() -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rat, sham = ovx_run({}), simulate.timecourse("osteoporosis", {}, until=196.0, points=197, selections=["BV_TV"])
+    rat, sham = ovx_run({}), timecourse("osteoporosis", {}, until=196.0, points=197, selections=["BV_TV"])
     human = human_run()
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(13, 4))
     a.plot(sham.index, sham["BV_TV"], color="grey", label="model, sham")
@@ -131,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.human:
         fit_human()
         return 0
-    start = simulate.load("osteoporosis")
+    start = load("osteoporosis")
     p0 = np.log([start[p] for p in FITTED])
     lower, upper = p0 - 2.5, p0 + 2.5
     lower[0], upper[0] = np.log(1.0), np.log(3.0)  # RANKL x1.9-3.7 in OVX [EghbaliFatourechi2003]

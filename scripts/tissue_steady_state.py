@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import roadrunner
 
-from necro_sbml.atomic import write_text_atomic
-from necro_sbml.build import build_model, initial_state_path, read_initial_state
-from necro_sbml.paths import antimony_path, sbml_path
+from necro_sbml.building import build_model, initial_state_path, read_initial_state
+from necro_sbml.core import antimony_path, sbml_path, write_text_atomic
 
 INSTANCES = ("ocy", "obl", "ocl")
 SETTLE_DAYS = 400.0

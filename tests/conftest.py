@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from necro_sbml.atomic import write_bytes_atomic
-from necro_sbml.build import build_sbml
+from necro_sbml.core.atomic import write_bytes_atomic
+from necro_sbml.building.build import build_sbml
 
 DATA = Path(__file__).parent / "data"
 TOY_ANNOTATIONS = DATA / "annotations.tsv"
@@ -27,9 +27,9 @@ def toy_sbml(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def suite_results() -> dict:
-    """Every catalogue experiment executed once by necro_sbml.execute (shared by several test modules)."""
-    from necro_sbml.catalogue import load_catalogue
-    from necro_sbml.suite import run_experiments
+    """Every catalogue experiment executed once by necro_sbml.sedml.execute (shared by several test modules)."""
+    from necro_sbml.sedml.catalogue import load_catalogue
+    from necro_sbml.sedml.suite import run_experiments
 
     return run_experiments(list(load_catalogue().values()), progress=None)
 
@@ -37,6 +37,6 @@ def suite_results() -> dict:
 @pytest.fixture(scope="session")
 def archive_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The COMBINE archive built from the committed models and experiments."""
-    from necro_sbml.archive import build_archive
+    from necro_sbml.exchange.archive import build_archive
 
     return build_archive(tmp_path_factory.mktemp("omex") / "necro-sbml.omex")

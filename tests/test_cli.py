@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, TOY_ANNOTATIONS, TOY_METADATA
-from necro_sbml.build import build_document, serialise
+from necro_sbml.building.build import build_document, serialise
 from necro_sbml.cli import main
-from necro_sbml.conditions import CANONICAL
-from necro_sbml.interface import outputs
-from necro_sbml.paths import sbml_path
+from necro_sbml.simulation.conditions import CANONICAL
+from necro_sbml.core.interface import outputs
+from necro_sbml.core.paths import sbml_path
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,35 @@
+"""Repository locations: models, compiled SBML, experiments, annotation table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parent.parent.parent
+MODELS_DIR: Path = ROOT / "models"
+SBML_DIR: Path = MODELS_DIR / "sbml"
+EXPERIMENTS_DIR: Path = ROOT / "experiments"
+ANNOTATIONS: Path = MODELS_DIR / "annotations.tsv"
+METADATA: Path = MODELS_DIR / "metadata.toml"
+
+
+def defines_model(path: Path, model_id: str) -> bool:
+    """True when the Antimony file at path defines a model named model_id."""
+    pattern = rf"^\s*model\s+\*?{re.escape(model_id)}\b"
+    return re.search(pattern, path.read_text(encoding="utf-8"), flags=re.MULTILINE) is not None
+
+
+def model_names(models_dir: Path = MODELS_DIR) -> list[str]:
+    """Ids of the buildable models: stems of models/*.ant (not `_*`) that define that model."""
+    files = sorted(models_dir.glob("*.ant"))
+    return [p.stem for p in files if not p.name.startswith("_") and defines_model(p, p.stem)]
+
+
+def antimony_path(name: str, models_dir: Path = MODELS_DIR) -> Path:
+    """The Antimony source of model `name`."""
+    return models_dir / f"{name}.ant"
+
+
+def sbml_path(name: str, sbml_dir: Path = SBML_DIR) -> Path:
+    """The committed, compiled SBML of model `name`."""
+    return sbml_dir / f"{name}.xml"

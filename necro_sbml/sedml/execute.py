@@ -1,0 +1,494 @@
+"""Execute SED-ML (L1V3/L1V4 subset) with libsedml + libroadrunner: models, tasks, data generators, outputs.
+
+Supported: SBML file sources with changeAttribute on global parameter values; uniformTimeCourse
+(CVODE) and steadyState; task and repeatedTask (uniform linear/log and vector ranges, nested
+subtasks, resetModel, setValue on global parameters); data generators (MathML arithmetic and
+elementary functions); reports (CSV, iterations stacked as tellurium does) and plot2D (PNG).
+Anything else stops with a NecroSbmlError naming the file, the element and the fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libsedml
+import numpy as np
+import pandas as pd
+import roadrunner
+
+from necro_sbml.simulation import simulate
+from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.plots import png_bytes
+
+CVODE_IDS = {"KISAO:0000019"}
+STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:0000568", "KISAO:0000569"}
+TOLERANCE_KEYS = {"KISAO:0000209": "relative_tolerance", "KISAO:0000211": "absolute_tolerance"}
+PARAMETER_XPATH = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter\[@id=['\"]([A-Za-z_]\w*)['\"]\]$")
+SPECIES_XPATH = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species\[@id=['\"]([A-Za-z_]\w*)['\"]\]$")
+SPECIES_ATTRIBUTE = re.compile(r"^/sbml:sbml/sbml:model/sbml:listOfSpecies/sbml:species\[@id=['\"]([A-Za-z_]\w*)['\"]\]/@(initialConcentration|initialAmount)$")
+TIME_SYMBOLS = {"urn:sedml:symbol:time", "KISAO:0000832"}
+
+Leaf = dict[str, np.ndarray]  # selection id -> values of one simulation
+
+
+@dataclass
+class SedResult:
+    """The data of one executed SED-ML file: data generators (points x iterations) and reports."""
+
+    file: Path
+    generators: dict[str, np.ndarray] = field(default_factory=dict)
+    reports: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+
+def unsupported(path: Path, element: str, id_: str | None, fix: str) -> NecroSbmlError:
+    """The error for a SED-ML feature this executor does not run."""
+    return NecroSbmlError(f"unsupported SED-ML element <{element}>", file=path, id=id_, fix=fix)
+
+
+def read_document(path: Path) -> libsedml.SedDocument:
+    """Read and check a SED-ML file; libsedml errors stop with the first message."""
+    if not path.is_file():
+        raise NecroSbmlError("SED-ML file not found", file=path, fix="give an existing .sedml file")
+    doc = libsedml.readSedMLFromFile(str(path))
+    log = doc.getErrorLog()
+    errors = [log.getError(i) for i in range(log.getNumErrors()) if log.getError(i).getSeverity() >= libsedml.LIBSEDML_SEV_ERROR]
+    if errors:
+        raise NecroSbmlError(f"invalid SED-ML: {errors[0].getMessage().strip()} (line {errors[0].getLine()})",
+                             file=path, fix="correct the SED-ML or regenerate it with `necro-sbml experiments`")
+    return doc
+
+
+# ------------------------------------------------------------------------------------ math
+
+
+def _children(node: libsedml.ASTNode) -> list[libsedml.ASTNode]:
+    """The child nodes of an AST node."""
+    return [node.getChild(i) for i in range(node.getNumChildren())]
+
+
+OPERATORS: dict[str, Callable[..., np.ndarray]] = {
+    "+": lambda *a: sum(a[1:], a[0]) if a else np.asarray(0.0),
+    "*": lambda *a: math.prod(a[1:], start=a[0]) if a else np.asarray(1.0),
+    "-": lambda *a: -a[0] if len(a) == 1 else a[0] - a[1],
+    "/": lambda a, b: a / b,
+    "^": np.power,
+}
+FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "exp": np.exp, "ln": np.log, "abs": np.abs, "floor": np.floor, "ceiling": np.ceil,
+    "log": lambda base, x: np.log(x) / np.log(base), "log10": lambda base, x: np.log(x) / np.log(base),
+    "sqrt": lambda degree, x: np.power(x, 1.0 / degree), "root": lambda degree, x: np.power(x, 1.0 / degree),
+    "pow": np.power, "power": np.power,
+}
+CONSTANTS = {"pi": math.pi, "exponentiale": math.e}
+
+
+def evaluate_math(node: libsedml.ASTNode | None, names: dict[str, object], where: tuple[Path, str]) -> np.ndarray:
+    """Evaluate a libsedml math tree with numpy; names maps identifiers to numbers or arrays."""
+    if node is None:
+        raise NecroSbmlError("math missing", file=where[0], id=where[1], fix="give the element a <math>")
+    args = [evaluate_math(c, names, where) for c in _children(node)]
+    if node.isNumber():
+        return np.asarray(node.getValue(), dtype=float)
+    if node.isName():
+        if node.getName() not in names:
+            raise NecroSbmlError("unknown identifier in math", file=where[0], id=node.getName(),
+                                 fix=f"declare it as a variable or parameter of {where[1]}")
+        return np.asarray(names[node.getName()], dtype=float)
+    if node.isConstant() and node.getName() in CONSTANTS:
+        return np.asarray(CONSTANTS[node.getName()])
+    if node.isOperator() and node.getCharacter() in OPERATORS:
+        return OPERATORS[node.getCharacter()](*args)
+    if node.isFunction() and node.getName() in FUNCTIONS:
+        return FUNCTIONS[node.getName()](*args)
+    raise unsupported(where[0], f"math {libsedml.formulaToL3String(node)}", where[1],
+                      "use +, -, *, /, ^, exp, ln, log, abs, sqrt/root, floor or ceiling in data generators and setValues")
+
+
+# ---------------------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A SED-ML model resolved to an SBML file and the parameter values its changes set."""
+
+    id: str
+    sbml: Path
+    values: dict[str, float]
+    species: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (attribute, value); also derived parameters ('value')
+
+
+def parameter_id(xpath: str, path: Path, element: str, id_: str) -> str:
+    """The global parameter id an XPath targets (changeAttribute without its /@value)."""
+    match = PARAMETER_XPATH.match(xpath.removesuffix("/@value"))
+    if not match:
+        raise unsupported(path, element, id_, "target a global parameter: "
+                          "/sbml:sbml/sbml:model/sbml:listOfParameters/sbml:parameter[@id='X']/@value")
+    return match.group(1)
+
+
+def _check_inputs(rr: roadrunner.RoadRunner, values: dict[str, float], path: Path, element: str) -> None:
+    """Raise, naming the SED-ML file and element, unless every id is a settable parameter of the model."""
+    try:
+        simulate.checked_inputs(rr, values)
+    except NecroSbmlError as err:
+        raise NecroSbmlError(f"<{element}> targets {err.problem} of {Path(simulate._source(rr)).name}",
+                             file=path, id=err.id, fix=err.fix) from err
+
+
+def resolve_model(model: libsedml.SedModel, path: Path) -> ModelSpec:
+    """The SBML file and parameter changes of one SED-ML model."""
+    mid, source = model.getId(), model.getSource()
+    if model.isSetLanguage() and "sbml" not in model.getLanguage().lower():
+        raise unsupported(path, "model", mid, "use an SBML model (language urn:sedml:language:sbml)")
+    if source.startswith(("#", "urn:", "http:", "https:")):
+        raise unsupported(path, "model", mid, "give the model a file source relative to the SED-ML file")
+    sbml = (path.parent / source).resolve()
+    if not sbml.is_file():
+        raise NecroSbmlError(f"model source '{source}' not found", file=path, id=mid,
+                             fix="give a path relative to the SED-ML file (run `necro-sbml build` first)")
+    values, species = {}, {}
+    for change in model.getListOfChanges():
+        if change.getTypeCode() != libsedml.SEDML_CHANGE_ATTRIBUTE:
+            raise unsupported(path, change.getElementName(), mid, "encode the change as changeAttribute on a parameter value")
+        target = change.getTarget()
+        match = SPECIES_ATTRIBUTE.match(target)
+        if match:
+            species[match.group(1)] = (match.group(2), float(change.getNewValue()))
+        else:
+            values[parameter_id(target, path, "changeAttribute", mid)] = float(change.getNewValue())
+    rr = simulate.load(sbml)
+    # Parameters with initial assignments are derived values the generator writes for tellurium (like species).
+    for pid in set(values) & set(rr.getInitialAssignmentIds()):
+        species[pid] = ("value", values.pop(pid))
+    _check_inputs(rr, values, path, f"model id='{mid}'")
+    for sid in (s for s, (attribute, _) in species.items() if attribute != "value"):
+        if sid not in rr.model.getFloatingSpeciesIds() + rr.model.getBoundarySpeciesIds():
+            raise NecroSbmlError(f"<changeAttribute> of model '{mid}' targets a species not in {sbml.name}", file=path,
+                                 id=sid, fix="target a species of the model")
+    spec = ModelSpec(mid, sbml, values, species)
+    instantiate(spec, path)  # checks species values against initial assignments
+    return spec
+
+
+def instantiate(spec: ModelSpec, path: Path | None = None) -> roadrunner.RoadRunner:
+    """A RoadRunner in the model's initial state with its changes applied (initial assignments follow).
+
+    A species value set on a species that has an initial assignment must equal the assignment's value
+    (SBML: the assignment wins; the generator writes them for tellurium, see necro_sbml.sedml.writer).
+    """
+    rr = simulate.load(spec.sbml)
+    for id_, value in spec.values.items():
+        rr.model.setValue(f"init({id_})", value)
+    rr.resetAll()
+    assigned = set(rr.getInitialAssignmentIds())
+    for sid, (attribute, value) in spec.species.items():
+        selector = f"init([{sid}])" if attribute == "initialConcentration" else f"init({sid})"
+        if attribute == "value":
+            selector = sid
+        if sid not in assigned:
+            rr.model.setValue(selector, value)
+        elif not math.isclose(rr[selector], value, rel_tol=1e-9, abs_tol=1e-12):
+            raise NecroSbmlError(f"changeAttribute sets {attribute} {value:g} but the initial assignment gives "
+                                 f"{rr[selector]:g}", file=path, id=sid,
+                                 fix="regenerate the SED-ML with `necro-sbml experiments`")
+    if spec.species:
+        rr.reset()
+    return rr
+
+
+# ------------------------------------------------------------------------------------- run
+
+
+@dataclass
+class Context:
+    """Everything needed while running one SED-ML document."""
+
+    path: Path
+    doc: libsedml.SedDocument
+    models: dict[str, ModelSpec]
+    selections: dict[str, set[str]]  # model id -> ids the data generators read
+    instances: dict[str, roadrunner.RoadRunner] = field(default_factory=dict)
+    active: dict[str, dict[str, float]] = field(default_factory=dict)  # setValues of the enclosing repeatedTasks
+
+
+def _configure(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ctx: Context) -> None:
+    """Choose the integrator settings of a simulation's algorithm."""
+    alg = sim.getAlgorithm()
+    kisao = alg.getKisaoID() if alg is not None else "KISAO:0000019"
+    steady = sim.getTypeCode() == libsedml.SEDML_SIMULATION_STEADYSTATE
+    if not steady and kisao not in CVODE_IDS:
+        raise unsupported(ctx.path, f"algorithm kisaoID='{kisao}'", sim.getId(), "use CVODE, KISAO:0000019")
+    for p in alg.getListOfAlgorithmParameters() if alg is not None else []:
+        if p.getKisaoID() not in TOLERANCE_KEYS:
+            raise unsupported(ctx.path, f"algorithmParameter kisaoID='{p.getKisaoID()}'", sim.getId(),
+                              "use only KISAO:0000209 (relative) and KISAO:0000211 (absolute tolerance)")
+        if not steady:
+            setattr(rr.integrator, TOLERANCE_KEYS[p.getKisaoID()], float(p.getValue()))
+
+
+def _simulate(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ids: list[str], ctx: Context) -> Leaf:
+    """Run one simulation on a model instance; returns selection -> values."""
+    _configure(rr, sim, ctx)
+    try:
+        if sim.getTypeCode() == libsedml.SEDML_SIMULATION_UNIFORMTIMECOURSE:
+            start, out_start, end = sim.getInitialTime(), sim.getOutputStartTime(), sim.getOutputEndTime()
+            rr.timeCourseSelections = ["time", *ids]
+            if abs(out_start - start) > 1e-12:
+                rr.simulate(start, out_start, 2)
+            data = np.asarray(rr.simulate(out_start, end, sim.getNumberOfSteps() + 1))
+            return {sel: data[:, i] for i, sel in enumerate(["time", *ids])}
+        if sim.getTypeCode() == libsedml.SEDML_SIMULATION_STEADYSTATE:
+            solver = rr.getSteadyStateSolver()
+            solver.setValue("allow_presimulation", True)
+            solver.setValue("presimulation_time", 1e4)
+            rr.steadyStateSelections = ids
+            rr.steadyState()
+            values = np.asarray(rr.getSteadyStateValues())
+            return {"time": np.asarray([np.nan]), **{sel: values[i:i + 1] for i, sel in enumerate(ids)}}
+    except RuntimeError as err:
+        raise NecroSbmlError(f"simulation failed: {err}", file=ctx.path, id=sim.getId(), fix="check the model changes") from err
+    raise unsupported(ctx.path, sim.getElementName(), sim.getId(), "use uniformTimeCourse or steadyState")
+
+
+def _instance(model_id: str, ctx: Context, reset: bool) -> roadrunner.RoadRunner:
+    """The running instance of a model, (re)created in its initial state when reset or new.
+
+    A reset keeps the setValues of the enclosing repeatedTasks (tellurium re-applies them too).
+    """
+    if reset or model_id not in ctx.instances:
+        rr = instantiate(ctx.models[model_id])
+        active = ctx.active.get(model_id, {})
+        for pid, value in active.items():
+            rr.model.setValue(f"init({pid})", value)
+        if active:
+            rr.resetAll()
+        ctx.instances[model_id] = rr
+    return ctx.instances[model_id]
+
+
+def run_simple(task: libsedml.SedTask, ctx: Context, reset: bool) -> list[Leaf]:
+    """One simple task: simulate its model; a one-element list of results."""
+    mid = task.getModelReference()
+    if mid not in ctx.models:
+        raise NecroSbmlError("task references an unknown model", file=ctx.path, id=task.getId(), fix="reference a listed model")
+    sim = ctx.doc.getSimulation(task.getSimulationReference())
+    if sim is None:
+        raise NecroSbmlError("task references an unknown simulation", file=ctx.path, id=task.getId(), fix="reference a listed simulation")
+    rr = _instance(mid, ctx, reset)
+    return [_simulate(rr, sim, sorted(ctx.selections.get(mid, set())), ctx)]
+
+
+def range_values(rng: libsedml.SedRange, ctx: Context, task_id: str) -> np.ndarray:
+    """The values of a uniform (linear/log) or vector range."""
+    code = rng.getTypeCode()
+    if code == libsedml.SEDML_RANGE_VECTORRANGE:
+        return np.asarray(list(rng.getValues()), dtype=float)
+    if code == libsedml.SEDML_RANGE_UNIFORMRANGE:
+        n = rng.getNumberOfPoints() + 1  # the attribute counts steps (numberOfSteps in L1V4)
+        kind = rng.getType().lower()
+        if kind == "log":
+            return np.logspace(np.log10(rng.getStart()), np.log10(rng.getEnd()), n)
+        if kind in ("linear", "uniform"):
+            return np.linspace(rng.getStart(), rng.getEnd(), n)
+    raise unsupported(ctx.path, rng.getElementName(), task_id, "use a uniformRange (linear or log) or a vectorRange")
+
+
+def _apply_set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], ctx: Context, reset: bool) -> None:
+    """Apply the setValue changes of one iteration to the running instances (and remember them)."""
+    touched = set()
+    for change in task.getListOfTaskChanges():
+        mid = change.getModelReference()
+        if mid not in ctx.models:
+            raise NecroSbmlError("setValue references an unknown model", file=ctx.path, id=task.getId(), fix="set modelReference")
+        pid = parameter_id(change.getTarget(), ctx.path, "setValue", task.getId())
+        if change.getNumVariables():
+            raise unsupported(ctx.path, "setValue variable", task.getId(), "compute setValue from ranges and parameters only")
+        names = {**ranges, **{p.getId(): p.getValue() for p in change.getListOfParameters()}}
+        value = float(evaluate_math(change.getMath(), names, (ctx.path, f"setValue of {task.getId()}")))
+        rr = _instance(mid, ctx, False)
+        _check_inputs(rr, {pid: value}, ctx.path, f"setValue of repeatedTask id='{task.getId()}'")
+        rr.model.setValue(f"init({pid})", value)
+        rr.model.setValue(pid, value)
+        ctx.active.setdefault(mid, {})[pid] = value
+        touched.add(mid)
+    if reset:
+        for mid in touched:  # initial assignments follow the new values
+            ctx.instances[mid].resetAll()
+
+
+def _task_models(task: libsedml.SedAbstractTask, ctx: Context) -> set[str]:
+    """Models simulated by a task and its subtasks."""
+    if task.getTypeCode() == libsedml.SEDML_TASK:
+        return {task.getModelReference()}
+    return set().union(*(_task_models(ctx.doc.getTask(s.getTask()), ctx) for s in task.getListOfSubTasks()))
+
+
+def run_repeated(task: libsedml.SedRepeatedTask, ctx: Context, reset: bool) -> list[Leaf]:
+    """A repeatedTask: for every master-range value, apply setValues and run the subtasks in order."""
+    ranges = {r.getId(): range_values(r, ctx, task.getId()) for r in task.getListOfRanges()}
+    master = task.getRangeId()
+    if master not in ranges:
+        raise NecroSbmlError("repeatedTask range not found", file=ctx.path, id=master, fix="set range to a listed range id")
+    subtasks = sorted(task.getListOfSubTasks(), key=lambda s: s.getOrder() if s.isSetOrder() else 0)
+    models = _task_models(task, ctx)
+    leaves: list[Leaf] = []
+    for k in range(len(ranges[master])):
+        current = {rid: float(vals[min(k, len(vals) - 1)]) for rid, vals in ranges.items()}
+        iteration_reset = reset if k == 0 else task.getResetModel()
+        saved = {mid: dict(values) for mid, values in ctx.active.items()}
+        for mid in models if iteration_reset else ():
+            _instance(mid, ctx, True)
+        _apply_set_values(task, current, ctx, iteration_reset)
+        for sub in subtasks:
+            leaves.extend(run_task(ctx.doc.getTask(sub.getTask()), ctx, reset=False))
+        ctx.active = saved
+    return leaves
+
+
+def run_task(task: libsedml.SedAbstractTask, ctx: Context, reset: bool = True) -> list[Leaf]:
+    """Run a task of any supported kind; returns the list of leaf simulation results."""
+    if task is None:
+        raise NecroSbmlError("subTask references an unknown task", file=ctx.path, fix="reference a listed task")
+    if task.getTypeCode() == libsedml.SEDML_TASK:
+        return run_simple(task, ctx, reset)
+    if task.getTypeCode() == libsedml.SEDML_TASK_REPEATEDTASK:
+        return run_repeated(task, ctx, reset)
+    raise unsupported(ctx.path, task.getElementName(), task.getId(), "use task or repeatedTask")
+
+
+# ------------------------------------------------------------------------ data generators
+
+
+def variable_selection(var: libsedml.SedVariable, ctx: Context) -> str:
+    """The roadrunner selection of a data generator variable: 'time' or a parameter/species id."""
+    if var.isSetSymbol():
+        if var.getSymbol() not in TIME_SYMBOLS:
+            raise unsupported(ctx.path, f"variable symbol='{var.getSymbol()}'", var.getId(), "use urn:sedml:symbol:time")
+        return "time"
+    target = var.getTarget()
+    match = PARAMETER_XPATH.match(target) or SPECIES_XPATH.match(target)
+    if not match:
+        raise unsupported(ctx.path, "variable target", var.getId(), "target a global parameter or species by id")
+    return match.group(1)
+
+
+def _check_variable(var: libsedml.SedVariable, sel: str, models: set[str], ctx: Context) -> None:
+    """Raise when a variable's target is not a species or parameter of the models its task simulates."""
+    if sel == "time":
+        return
+    for mid in models:
+        rr = simulate.load(ctx.models[mid].sbml)
+        known = set(rr.model.getGlobalParameterIds()) | set(rr.model.getFloatingSpeciesIds()) | set(rr.model.getBoundarySpeciesIds())
+        if sel not in known:
+            raise NecroSbmlError(f"variable target is not in model {ctx.models[mid].sbml.name}", file=ctx.path, id=sel,
+                                 fix=f"target an id of the model (variable '{var.getId()}'); see shared/model-interface.md")
+
+
+def collect_selections(ctx: Context) -> None:
+    """Record, per model, every id a data generator reads from it (checked to exist)."""
+    for dg in ctx.doc.getListOfDataGenerators():
+        for var in dg.getListOfVariables():
+            task = ctx.doc.getTask(var.getTaskReference())
+            if task is None:
+                raise NecroSbmlError("variable references an unknown task", file=ctx.path, id=var.getId(), fix="set taskReference")
+            models = _task_models(task, ctx)
+            sel = variable_selection(var, ctx)
+            _check_variable(var, sel, models, ctx)
+            for mid in models:
+                if sel != "time":
+                    ctx.selections.setdefault(mid, set()).add(sel)
+
+
+def generator_values(dg: libsedml.SedDataGenerator, results: dict[str, list[Leaf]], ctx: Context) -> np.ndarray:
+    """A data generator's values, points x iterations (one column per leaf simulation)."""
+    names: dict[str, object] = {p.getId(): p.getValue() for p in dg.getListOfParameters()}
+    for var in dg.getListOfVariables():
+        sel = variable_selection(var, ctx)
+        names[var.getId()] = np.column_stack([leaf[sel] for leaf in results[var.getTaskReference()]])
+    return np.asarray(evaluate_math(dg.getMath(), names, (ctx.path, f"dataGenerator id='{dg.getId()}'")), dtype=float)
+
+
+def check_outputs(ctx: Context) -> None:
+    """Stop on data sources and output kinds the executor cannot produce."""
+    if ctx.doc.getNumDataDescriptions():
+        raise unsupported(ctx.path, "dataDescription", ctx.doc.getDataDescription(0).getId(), "remove external data sources")
+    if ctx.doc.getNumStyles():
+        raise unsupported(ctx.path, "style", ctx.doc.getStyle(0).getId(), "remove styles")
+    for out in ctx.doc.getListOfOutputs():
+        if out.getTypeCode() not in (libsedml.SEDML_OUTPUT_REPORT, libsedml.SEDML_OUTPUT_PLOT2D):
+            raise unsupported(ctx.path, out.getElementName(), out.getId(), "use report or plot2D")
+
+
+def execute(path: str | Path) -> SedResult:
+    """Run every task of a SED-ML file and compute its data generators and reports."""
+    path = Path(path).resolve()
+    doc = read_document(path)
+    ctx = Context(path, doc, {m.getId(): resolve_model(m, path) for m in doc.getListOfModels()}, {})
+    check_outputs(ctx)
+    collect_selections(ctx)
+    results = {t.getId(): run_task(t, ctx) for t in doc.getListOfTasks()}
+    result = SedResult(path)
+    for dg in doc.getListOfDataGenerators():
+        result.generators[dg.getId()] = generator_values(dg, results, ctx)
+    for out in doc.getListOfOutputs():
+        if out.getTypeCode() == libsedml.SEDML_OUTPUT_REPORT:
+            result.reports[out.getId()] = {ds.getLabel() or ds.getId(): result.generators[ds.getDataReference()]
+                                           for ds in out.getListOfDataSets()}
+    return result
+
+
+# --------------------------------------------------------------------------------- outputs
+
+
+def report_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A report as a table: one column per data set, iterations stacked (tellurium's layout)."""
+    return pd.DataFrame({label: np.asarray(values).reshape(values.shape[0], -1).T.ravel() for label, values in columns.items()})
+
+
+def _curve(ax, x: np.ndarray, y: np.ndarray, label: str) -> None:
+    """Draw one curve: a line per iteration, or final values against x when x is constant per iteration."""
+    x, y = np.atleast_2d(x.T).T, np.atleast_2d(y.T).T
+    if x.shape[1] > 1 and np.allclose(x, x[-1:, :]):
+        ax.plot(x[-1], y[-1], marker="o", markersize=3, label=label)
+        return
+    lines = ax.plot(x, y)
+    lines[0].set_label(label)
+    for line in lines[1:]:
+        line.set_color(lines[0].get_color())
+
+
+def render_plot(plot: libsedml.SedPlot2D, generators: dict[str, np.ndarray]) -> bytes:
+    """PNG bytes of a plot2D (matplotlib Agg)."""
+    from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib only when plotting)
+
+    fig = Figure(figsize=(7, 4.5), dpi=100)
+    ax = fig.add_subplot()
+    for curve in plot.getListOfCurves():
+        _curve(ax, generators[curve.getXDataReference()], generators[curve.getYDataReference()], curve.getName() or curve.getId())
+    for axis, set_scale, set_label in ((plot.getXAxis(), ax.set_xscale, ax.set_xlabel), (plot.getYAxis(), ax.set_yscale, ax.set_ylabel)):
+        if axis is not None:
+            set_scale("log" if axis.getType() == libsedml.SEDML_AXISTYPE_LOG10 else "linear")
+            set_label(axis.getName())
+    ax.set_title(plot.getName() or plot.getId(), fontsize="small")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return png_bytes(fig)
+
+
+def write_outputs(result: SedResult, out_dir: Path) -> list[Path]:
+    """Write every report as <id>.csv and every plot2D as <id>.png into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for report_id, columns in result.reports.items():
+        report_frame(columns).to_csv(out_dir / f"{report_id}.csv", index=False)
+        written.append(out_dir / f"{report_id}.csv")
+    doc = read_document(result.file)
+    for out in doc.getListOfOutputs():
+        if out.getTypeCode() == libsedml.SEDML_OUTPUT_PLOT2D:
+            (out_dir / f"{out.getId()}.png").write_bytes(render_plot(out, result.generators))
+            written.append(out_dir / f"{out.getId()}.png")
+    return written

@@ -1,0 +1,139 @@
+"""The scorecard: run every experiment, evaluate the literature expectations, write report.md and report.html."""
+
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from necro_sbml.core.atomic import atomic_output_dir, write_text_atomic
+from necro_sbml.sedml.catalogue import load_catalogue, select
+from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.sedml.execute import SedResult, write_outputs
+from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, evaluate, load_expectations
+from necro_sbml.sedml.writer import reference_texts
+from necro_sbml.sedml.suite import run_experiments
+
+DEFAULT_OUTPUT = Path("results") / "scorecard"
+
+
+def reports_for(exp: Expectation, results: dict[str, SedResult], path: Path = EXPECTATIONS) -> dict[str, dict]:
+    """The reports of an expectation's experiments, merged by report id (a clash is an error)."""
+    merged: dict[str, dict] = {}
+    for exp_id in exp.experiments:
+        if exp_id not in results:
+            raise NecroSbmlError("expectation names an unknown experiment", file=path, id=exp_id,
+                                 fix="use an id of experiments/catalogue.toml")
+        for rid, report in results[exp_id].reports.items():
+            if rid in merged:
+                raise NecroSbmlError(f"report '{rid}' appears in two experiments of one row", file=path, id=exp.id,
+                                     fix="split the row or rename a condition")
+            merged[rid] = report
+    return merged
+
+
+def check_references(expectations: list[Expectation], path: Path = EXPECTATIONS) -> None:
+    """Every reference key resolves in models/REFERENCES.md."""
+    known = reference_texts()
+    for exp in expectations:
+        for key in exp.reference:
+            if key not in known:
+                raise NecroSbmlError("reference key not in models/REFERENCES.md", file=path, id=key,
+                                     fix="cite a key listed in models/REFERENCES.md")
+
+
+def evaluate_all(results: dict[str, SedResult], expectations: list[Expectation]) -> list[Outcome]:
+    """Evaluate every expectation over the experiment results."""
+    check_references(expectations)
+    return [evaluate(e, reports_for(e, results)) for e in expectations]
+
+
+def _fmt(value: object) -> str:
+    """A model value for the report."""
+    array = np.atleast_1d(np.asarray(value, dtype=float))
+    return ", ".join(f"{v:.4g}" for v in array) if array.size <= 8 else f"{array.size} values"
+
+
+def verdict(o: Outcome) -> str:
+    """PASS, FAIL or KNOWN LIMITATION."""
+    if o.passed:
+        return "PASS"
+    return "FAIL" if o.counts_as_failure else "KNOWN LIMITATION"
+
+
+def summary(outcomes: list[Outcome]) -> tuple[int, int, int]:
+    """Counts of passed, failed and known-limitation expectations."""
+    passed = sum(o.passed for o in outcomes)
+    failed = sum(o.counts_as_failure for o in outcomes)
+    return passed, failed, len(outcomes) - passed - failed
+
+
+def markdown(outcomes: list[Outcome]) -> str:
+    """The scorecard as Markdown."""
+    passed, failed, limited = summary(outcomes)
+    refs = reference_texts()
+    lines = ["# necro-sbml scorecard", "",
+             f"{len(outcomes)} literature expectations: **{passed} pass, {failed} fail, {limited} known limitations**.",
+             "Expectations come from the cited studies (`experiments/expectations.tsv`), never from model output.", "",
+             "| | claim | source | experiment | assertion | model value | result |", "|---|---|---|---|---|---|---|"]
+    for i, o in enumerate(outcomes, start=1):
+        e = o.expectation
+        values = "; ".join(f"`{k}` = {_fmt(v)}" for k, v in o.values)
+        result = verdict(o) + (f" ({e.note})" if e.note else "")
+        lines.append(f"| {i} | \"{e.claim}\" | {', '.join(e.reference)} | {', '.join(e.experiments)} | "
+                     f"`{e.assertion}` | {values} | {result} |")
+    lines += ["", "## Sources", ""]
+    keys = sorted({k for o in outcomes for k in o.expectation.reference})
+    lines += [f"- **{k}**: {refs.get(k, '')}" for k in keys]
+    return "\n".join(lines) + "\n"
+
+
+def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
+    """The scorecard as HTML with each experiment's plots."""
+    passed, failed, limited = summary(outcomes)
+    esc = lambda s: html.escape(str(s))  # noqa: E731
+    colour = {"PASS": "#d4f4d4", "FAIL": "#f8d0d0", "KNOWN LIMITATION": "#f8ecc0"}
+    rows = []
+    for o in outcomes:
+        e = o.expectation
+        values = "<br>".join(f"<code>{esc(k)}</code> = {esc(_fmt(v))}" for k, v in o.values)
+        exps = ", ".join(f'<a href="#{esc(x)}">{esc(x)}</a>' for x in e.experiments)
+        rows.append(f'<tr style="background:{colour[verdict(o)]}"><td>&ldquo;{esc(e.claim)}&rdquo;</td>'
+                    f"<td>{esc(', '.join(e.reference))}</td><td>{exps}</td><td><code>{esc(e.assertion)}</code></td>"
+                    f"<td>{values}</td><td>{verdict(o)}{'<br>' + esc(e.note) if e.note else ''}</td></tr>")
+    figures = []
+    for exp_id, files in plots.items():
+        imgs = "".join(f'<img src="{esc(f)}" width="480" alt="{esc(f)}">' for f in files)
+        figures.append(f'<h3 id="{esc(exp_id)}">{esc(exp_id)}</h3>{imgs}')
+    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>necro-sbml scorecard</title>"
+            "<style>body{font-family:sans-serif}td,th{border:1px solid #999;padding:4px;vertical-align:top}"
+            "table{border-collapse:collapse}</style></head><body><h1>necro-sbml scorecard</h1>"
+            f"<p>{len(outcomes)} literature expectations: <b>{passed} pass, {failed} fail, {limited} known limitations</b>.</p>"
+            "<table><tr><th>claim</th><th>source</th><th>experiment</th><th>assertion</th><th>model value</th><th>result</th></tr>"
+            + "".join(rows) + "</table><h2>Experiments</h2>" + "".join(figures) + "</body></html>\n")
+
+
+def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,
+              results: dict[str, SedResult] | None = None, appendix: str = "") -> list[Outcome]:
+    """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots.
+
+    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table).
+    """
+    expectations = load_expectations()
+    if results is None:
+        results = run_experiments(select([], load_catalogue()), progress)
+    outcomes = evaluate_all(results, expectations)
+    with atomic_output_dir(output) as tmp:
+        plots = {}
+        for exp_id, result in results.items():
+            written = write_outputs(result, tmp / exp_id)
+            plots[exp_id] = [f"{exp_id}/{p.name}" for p in written if p.suffix == ".png"]
+        write_text_atomic(tmp / "report.md", markdown(outcomes) + (f"\n{appendix}" if appendix else ""))
+        page = html_report(outcomes, plots)
+        if appendix:
+            page = page.replace("</body></html>", f"<h2>Appendix</h2><pre>{html.escape(appendix)}</pre></body></html>")
+        write_text_atomic(tmp / "report.html", page)
+    return outcomes

@@ -1,0 +1,212 @@
+"""Load SBML into libroadrunner (cached per content hash), set inputs, run time courses and scans."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import roadrunner
+
+from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.interface import nonnegative_input_ids
+from necro_sbml.core.paths import model_names, sbml_path
+
+RELATIVE_TOLERANCE = 1e-8
+ABSOLUTE_TOLERANCE = 1e-10
+DEFAULT_POINTS = 241
+NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr")
+INTERFACE_DOC = "see shared/model-interface.md (necro_sbml/interface.py)"
+
+# sha256 of the SBML text -> pristine serialised RoadRunner state (compiled model, untouched values).
+_PRISTINE: dict[str, bytes] = {}
+
+
+def resolve_sbml(model: str | Path) -> Path:
+    """The SBML file for a model name (models/sbml/<name>.xml) or an SBML path."""
+    candidate = Path(model)
+    if candidate.suffix in (".xml", ".sbml") or candidate.is_file():
+        if not candidate.is_file():
+            raise NecroSbmlError("SBML file not found", file=candidate, fix="give an existing SBML file or a model name")
+        return candidate
+    path = sbml_path(str(model))
+    if not path.is_file():
+        names = model_names()
+        raise NecroSbmlError(
+            "unknown model", file=path, id=str(model),
+            fix=f"use one of: {', '.join(names) or '(none)'}, or run `necro-sbml build`",
+        )
+    return path
+
+
+def _pristine_state(sbml: str) -> bytes:
+    """The cached serialised state of a freshly loaded model, compiling it on first use."""
+    key = hashlib.sha256(sbml.encode("utf-8")).hexdigest()
+    if key not in _PRISTINE:
+        _PRISTINE[key] = roadrunner.RoadRunner(sbml).saveStateS()
+    return _PRISTINE[key]
+
+
+def load(model: str | Path) -> roadrunner.RoadRunner:
+    """A RoadRunner for a model name or SBML path, in its original state, with tight CVODE tolerances."""
+    path = resolve_sbml(model)
+    rr = roadrunner.RoadRunner()
+    rr.loadStateS(_pristine_state(path.read_text(encoding="utf-8")))
+    rr.integrator.relative_tolerance = RELATIVE_TOLERANCE
+    rr.integrator.absolute_tolerance = ABSOLUTE_TOLERANCE
+    rr.necro_source = str(path)
+    return rr
+
+
+def _source(rr: roadrunner.RoadRunner) -> str:
+    """The SBML file a RoadRunner was loaded from (or its model id)."""
+    return getattr(rr, "necro_source", None) or rr.model.getModelName()
+
+
+def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
+    """Global parameters whose value is not fixed by a rule."""
+    ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
+    return [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
+
+
+def _check_id(rr: roadrunner.RoadRunner, id_: str) -> None:
+    """Raise, with close matches, unless id_ is a settable global parameter."""
+    settable = _settable_ids(rr)
+    if id_ in settable:
+        return
+    close = difflib.get_close_matches(id_, settable, n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise NecroSbmlError(
+        "not an input parameter of the model", file=_source(rr), id=id_, fix=f"{hint}{INTERFACE_DOC}",
+    )
+
+
+def is_nonnegative(id_: str) -> bool:
+    """True for doses, expression levels and switches, which must not be negative."""
+    return id_.endswith(NONNEGATIVE_SUFFIXES) or id_ in nonnegative_input_ids()
+
+
+def as_value(id_: str, value: object) -> float:
+    """Check an input value (number or numeric text) and return it as a finite float."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
+        raise NecroSbmlError(f"value {value!r} is not a number", id=id_, fix="give a finite number")
+    try:
+        number = float(value)
+    except ValueError as err:
+        raise NecroSbmlError(f"value '{value}' is not a number", id=id_, fix="give a finite number") from err
+    if not math.isfinite(number):
+        raise NecroSbmlError(f"value {value!r} is not finite", id=id_, fix="give a finite number")
+    if number < 0 and is_nonnegative(id_):
+        raise NecroSbmlError(f"negative value {number:g}", id=id_, fix="doses, expression levels and switches are >= 0")
+    return number
+
+
+def checked_inputs(rr: roadrunner.RoadRunner, inputs: Mapping[str, object]) -> dict[str, float]:
+    """Inputs as finite floats, each id checked to be a settable global parameter of the model."""
+    values = {id_: as_value(id_, v) for id_, v in inputs.items()}
+    for id_ in values:
+        _check_id(rr, id_)
+    return values
+
+
+def _apply(rr: roadrunner.RoadRunner, values: Mapping[str, float]) -> None:
+    """Set already-checked initial values and reset, so initial assignments and species follow."""
+    for id_, value in values.items():
+        # The ExecutableModel setter: RoadRunner.setValue("init(..)") regenerates (~0.3 s per call).
+        rr.model.setValue(f"init({id_})", value)
+    rr.resetAll()
+
+
+def set_inputs(rr: roadrunner.RoadRunner, inputs: Mapping[str, object]) -> None:
+    """Set global parameters' initial values and reset, so initial assignments and species follow."""
+    _apply(rr, checked_inputs(rr, inputs))
+
+
+def default_selections(rr: roadrunner.RoadRunner) -> list[str]:
+    """time, every floating species (amounts) and every rule-defined parameter."""
+    ruled = list(rr.getAssignmentRuleIds()) + list(rr.getRateRuleIds())
+    params = [p for p in rr.model.getGlobalParameterIds() if p in set(ruled)]
+    species = [s for s in rr.model.getFloatingSpeciesIds() if s not in set(ruled)]
+    return ["time", *species, *params]
+
+
+def _check_selections(rr: roadrunner.RoadRunner, selections: Sequence[str]) -> list[str]:
+    """time first, then the requested ids, each checked to exist in the model."""
+    known = set(default_selections(rr)) | set(rr.model.getGlobalParameterIds()) | set(rr.model.getBoundarySpeciesIds())
+    for id_ in selections:
+        if id_ not in known:
+            close = difflib.get_close_matches(id_, sorted(known), n=3)
+            raise NecroSbmlError(
+                "no such species or parameter", file=_source(rr), id=id_,
+                fix=(f"did you mean {', '.join(close)}? " if close else "") + INTERFACE_DOC,
+            )
+    return ["time", *[s for s in selections if s != "time"]]
+
+
+def _run(rr: roadrunner.RoadRunner, until: float, points: int, selections: list[str]) -> pd.DataFrame:
+    """Simulate from 0 to until and return a DataFrame indexed by time."""
+    if not (math.isfinite(until) and until > 0) or points < 2:
+        raise NecroSbmlError(f"bad time span until={until}, points={points}", fix="use until > 0 and points >= 2")
+    rr.timeCourseSelections = selections
+    try:
+        result = rr.simulate(0.0, float(until), int(points))
+    except RuntimeError as err:
+        raise NecroSbmlError(f"simulation failed: {err}", file=_source(rr), fix="check the inputs") from err
+    frame = pd.DataFrame(np.asarray(result), columns=selections)
+    return frame.set_index("time")
+
+
+def timecourse(
+    model: str | Path,
+    inputs: Mapping[str, object] | None = None,
+    until: float = 24.0,
+    points: int | None = None,
+    selections: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Simulate a model from its initial state under inputs; columns are SBML ids, index is time."""
+    rr = load(model)
+    set_inputs(rr, inputs or {})
+    columns = _check_selections(rr, selections) if selections else default_selections(rr)
+    return _run(rr, until, points or DEFAULT_POINTS, columns)
+
+
+def steady_state(model: str | Path, inputs: Mapping[str, object] | None = None) -> pd.Series:
+    """The steady state (species and rule-defined parameters) reached from the initial state."""
+    rr = load(model)
+    set_inputs(rr, inputs or {})
+    solver = rr.getSteadyStateSolver()
+    solver.setValue("allow_presimulation", True)
+    solver.setValue("presimulation_time", 1e4)
+    ids = default_selections(rr)[1:]
+    rr.steadyStateSelections = ids
+    try:
+        rr.steadyState()
+    except RuntimeError as err:
+        raise NecroSbmlError(f"no steady state found: {err}", file=_source(rr), fix="use timecourse with a long horizon") from err
+    return pd.Series(np.asarray(rr.getSteadyStateValues()), index=ids, name="steady_state")
+
+
+def dose_response(
+    model: str | Path,
+    inputs: Mapping[str, object],
+    dose_id: str,
+    doses: Sequence[float],
+    until: float,
+    output: str | Sequence[str],
+) -> pd.DataFrame:
+    """Final values of output(s) at time until for each dose of dose_id (one loaded model, reset per dose)."""
+    rr = load(model)
+    outputs = [output] if isinstance(output, str) else list(output)
+    columns = _check_selections(rr, outputs)
+    base = checked_inputs(rr, {**inputs, dose_id: 0.0})
+    rows = []
+    for dose in doses:
+        _apply(rr, {**base, dose_id: as_value(dose_id, dose)})
+        rows.append(_run(rr, until, 2, columns).iloc[-1].to_numpy())
+    index = pd.Index([float(d) for d in doses], name=dose_id)
+    return pd.DataFrame(rows, index=index, columns=columns[1:])
