@@ -17,7 +17,7 @@ import pandas as pd
 
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import INTERFACE
+from necro_sbml.core.interface import CUMULATIVE, INTERFACE
 from necro_sbml.core.paths import model_names
 from necro_sbml.simulation.simulate import as_value, resolve_sbml
 
@@ -29,13 +29,6 @@ LSODA = "Deterministic (LSODA)"
 # Time course per model: (duration in model time units, output intervals).
 TIME_COURSES: dict[str, tuple[float, int]] = {"necroptosis": (24.0, 240), "osteoporosis": (730.0, 730)}
 DEFAULT_TIME_COURSE = (100.0, 100)
-
-# Rate-rule parameters that only accumulate (they may grow at a steady state); frozen for steady-state checks.
-CUMULATIVE: dict[str, tuple[str, ...]] = {
-    "necroptosis": ("necroptotic_frac", "apoptotic_frac"),
-    # tissue instances count no deaths (count_deaths = 0); their counters are constant but still ODE variables
-    "osteoporosis": tuple(f"{cell}__{frac}" for cell in ("ocy", "obl", "ocl") for frac in ("necroptotic_frac", "apoptotic_frac")),
-}
 
 SEVERITY = {
     COPASI.CCopasiMessage.RAW: "raw", COPASI.CCopasiMessage.TRACE: "trace",
