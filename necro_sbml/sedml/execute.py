@@ -22,7 +22,7 @@ import roadrunner
 
 from necro_sbml.simulation import simulate
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.plots import png_bytes
+from necro_sbml.core.plots import honest_limits, legend_outside, png_bytes
 
 CVODE_IDS = {"KISAO:0000019"}
 STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:0000568", "KISAO:0000569"}
@@ -473,9 +473,12 @@ def render_plot(plot: libsedml.SedPlot2D, generators: dict[str, np.ndarray]) -> 
         if axis is not None:
             set_scale("log" if axis.getType() == libsedml.SEDML_AXISTYPE_LOG10 else "linear")
             set_label(axis.getName())
+    y_name = plot.getYAxis().getName() if plot.getYAxis() is not None else ""
+    ys = [generators[c.getYDataReference()] for c in plot.getListOfCurves()]
+    values = np.concatenate([np.ravel(y) for y in ys]) if ys else np.zeros(0)
+    honest_limits(ax, values, y_name.endswith("(fraction)") and y_name.split(" ")[0].endswith("_frac"))
     ax.set_title(plot.getName() or plot.getId(), fontsize="small")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
+    legend_outside(ax)
     return png_bytes(fig)
 
 

@@ -12,6 +12,8 @@ import libsedml
 from necro_sbml.core.atomic import write_bytes_atomic
 from necro_sbml.sedml.catalogue import Experiment, Scan, load_catalogue
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.interface import unit_of
+from necro_sbml.core.plots import axis_label
 from necro_sbml.core.paths import EXPERIMENTS_DIR, MODELS_DIR
 from necro_sbml.simulation.simulate import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, load, set_inputs
 
@@ -330,13 +332,15 @@ def _add_outputs(doc: libsedml.SedDocument, exp: Experiment, species: set[str]) 
                         [(param, f"scan_{name}_{param}")] + [(o, f"scan_{name}_{o}") for o in exp.outputs])
     for out in exp.outputs:
         curves = [(name, f"{name}_time", f"{name}_{out}") for name in exp.conditions]
-        _add_plot(doc, f"plot_{out}", f"{exp.title}: {out}", curves, f"time ({unit})", out)
+        _add_plot(doc, f"plot_{out}", f"{exp.title}: {out}", curves, axis_label("time", unit),
+                  axis_label(out, unit_of(exp.model.id, out) or ""))
     if exp.scan is not None:
         param = exp.scan.parameter
         for out in exp.outputs:
             curves = [(name, f"scan_{name}_{param}", f"scan_{name}_{out}") for name in exp.conditions]
             _add_plot(doc, f"plot_scan_{out}", f"{out} at {exp.until:g} {unit} against {param}", curves,
-                      param, out, log_x=exp.scan.range == "log")
+                      axis_label(param, unit_of(exp.model.id, param) or ""),
+                      axis_label(out, unit_of(exp.model.id, out) or ""), log_x=exp.scan.range == "log")
 
 
 def validation_errors(text: str) -> list[str]:
