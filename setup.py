@@ -11,5 +11,5 @@ PATTERNS = ["*.ant", "*.tsv", "*.toml", "*.md", "*.sedml", "*.csv", "*.json", "s
 setup(
     packages=find_packages(include=["necro_sbml", "necro_sbml.*"]) + list(DATA),
     package_dir=DATA,
-    package_data={name: PATTERNS for name in DATA},
+    package_data={**{name: PATTERNS for name in DATA}, "necro_sbml.core": ["templates/*.j2"]},
 )

@@ -132,6 +132,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the model report (Markdown, HTML, diagram) of each model."""
+    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
+
+    for model in args.models or default_models():
+        for path in write_report(model, Path(args.output)):
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
     out = cell_report(Path(args.output))
@@ -318,6 +328,11 @@ def parser() -> argparse.ArgumentParser:
     dose.add_argument("--columns", metavar="ID,...", help="outputs (default: the model's interface outputs)")
     _input_args(dose)
     dose.set_defaults(func=cmd_dose_response)
+    model_report = sub.add_parser("report", help="model report: diagram, species, reactions, parameters with sources (MD + HTML)")
+    model_report.add_argument("models", nargs="*", metavar="MODEL", help="model names or SBML files (default: every model)")
+    model_report.add_argument("--output", default="results/models", metavar="DIR",
+                              help="default results/models (docs/models holds the committed reports)")
+    model_report.set_defaults(func=cmd_report)
     report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
     report.add_argument("--output", required=True, metavar="DIR")
     report.set_defaults(func=cmd_cell_report)
