@@ -18,13 +18,12 @@ from necro_sbml.core.interface import INTERFACE
 from necro_sbml.core.paths import MODELS_DIR, antimony_path, sbml_path
 from necro_sbml.core.plots import png_bytes
 from necro_sbml.core.templates import render
-from necro_sbml.sedml.writer import reference_texts
+from necro_sbml.sedml.writer import reference_links
 from necro_sbml.simulation.simulate import resolve_sbml, time_unit
 
 DEFINITION = re.compile(r"\b([A-Za-z_][\w.]*)\s*=(?![=>])")
 SUBMODEL = re.compile(r"^\s*(\w+)\s*:\s*(\w+)\(\)", re.M)
 KEYS = re.compile(r"\[([^\]]+)\]")
-DOI = re.compile(r"doi:\s*(10\.\S+?)[,;.]?(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -128,17 +127,6 @@ def parameter_rows(model: libsbml.Model, sources: dict[str, Source], inputs: set
         rows.append({"id": p.getId(), "name": p.getName(), "value": value,
                      "unit": p.getUnits(), "source": kind, "keys": source.keys, "comment": source.comment})
     return rows
-
-
-def reference_links(keys: set[str]) -> dict[str, dict[str, str]]:
-    """key -> {text, url} for the cited keys known to models/REFERENCES.md (url from the DOI, when given)."""
-    texts = reference_texts()
-    links = {}
-    for key in sorted(keys):
-        if key in texts:
-            doi = DOI.search(texts[key] + " ")
-            links[key] = {"text": texts[key], "url": f"https://doi.org/{doi.group(1)}" if doi else ""}
-    return links
 
 
 def context(name: str, sbml: Path, diagram: str) -> dict:

@@ -25,6 +25,7 @@ TIME_SYMBOL = "urn:sedml:symbol:time"
 # CVODE tolerances (KISAO:0000209 relative, KISAO:0000211 absolute), those of necro_sbml.simulation.simulate.
 TOLERANCES = {"KISAO:0000209": RELATIVE_TOLERANCE, "KISAO:0000211": ABSOLUTE_TOLERANCE}
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+DOI = re.compile(r"doi:\s*(10\.\S+?)[,;.]?(?:\s|$)")
 REFERENCES: Path = MODELS_DIR / "REFERENCES.md"
 
 
@@ -47,6 +48,17 @@ def reference_texts(path: Path = REFERENCES) -> dict[str, str]:
     """Citation key -> bibliographic text (before the dash) from models/REFERENCES.md."""
     found = re.findall(r"^- \*\*([A-Za-z0-9]+)\*\*: (.+?)(?: — |$)", path.read_text(encoding="utf-8"), flags=re.M)
     return dict(found)
+
+
+def reference_links(keys: set[str] | list[str], path: Path = REFERENCES) -> dict[str, dict[str, str]]:
+    """key -> {text, url} for the keys known to models/REFERENCES.md (url from the DOI, when the entry gives one)."""
+    texts = reference_texts(path)
+    links = {}
+    for key in sorted(set(keys)):
+        if key in texts:
+            doi = DOI.search(texts[key] + " ")
+            links[key] = {"text": texts[key], "url": f"https://doi.org/{doi.group(1)}" if doi else ""}
+    return links
 
 
 def _check(ok: int, what: str, exp: Experiment) -> None:
