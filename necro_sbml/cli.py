@@ -7,18 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic
-from necro_sbml.building.build import build_all, check_up_to_date, stale_message
-from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.paths import model_names
 from necro_sbml import __version__
-from necro_sbml.core.interface import outputs
-from necro_sbml.core.plots import render_dose_response, render_timecourse
-from necro_sbml.simulation.parameter_sets import parameter_set
-from necro_sbml.analyses.predictions import predictions_report
-from necro_sbml.analyses.cell_report import cell_report
-from necro_sbml.simulation.simulate import dose_response, model_name, time_unit, timecourse
-from necro_sbml.building.validate import validate_sbml
+from necro_sbml.core.errors import NecroSbmlError
+
+# Every command imports its stage when it runs: `necro-sbml --help` loads no pandas, matplotlib, roadrunner or libsbml.
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -31,6 +23,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build models; with --check, report stale committed SBML instead of writing."""
+    from necro_sbml.building.build import build_all, check_up_to_date, stale_message  # noqa: PLC0415
+    from necro_sbml.core.paths import model_names  # noqa: PLC0415
+
     names = args.models or model_names()
     if not args.check:
         for path in build_all(names):
@@ -44,6 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate SBML files; exit 1 on errors or unit warnings."""
+    from necro_sbml.building.validate import validate_sbml  # noqa: PLC0415
+
     reports = [validate_sbml(Path(f)) for f in args.files]
     for report in reports:
         print(report.format())
@@ -52,6 +49,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def command_inputs(args: argparse.Namespace) -> tuple[dict[str, object], str]:
     """Inputs from --parameter-set, then --condition, then --set (later wins), and a label naming them."""
+    from necro_sbml.simulation.parameter_sets import parameter_set  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import model_name  # noqa: PLC0415
+
     inputs: dict[str, object] = {}
     labels = []
     if args.parameter_set:
@@ -73,11 +73,19 @@ def command_inputs(args: argparse.Namespace) -> tuple[dict[str, object], str]:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Simulate one model and write its CSV (and PNG) atomically."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.core.interface import outputs  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import model_name, timecourse  # noqa: PLC0415
+
     inputs, label = command_inputs(args)
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
     plotted = list(df.columns) if columns else [c for c in outputs(model_name(args.model)) if c in df.columns] or list(df.columns)
-    png = render_timecourse(df, plotted, f"{model_name(args.model)}: {label}") if args.plot else None
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_timecourse  # noqa: PLC0415  (matplotlib only when plotting)
+
+        png = render_timecourse(df, plotted, f"{model_name(args.model)}: {label}")
     for path in filter(None, (args.output, args.plot)):
         ensure_parent(Path(path))  # fail before writing anything
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
@@ -104,7 +112,10 @@ def dose_grid(text: str) -> list[float]:
 
 def cmd_dose_response(args: argparse.Namespace) -> int:
     """Final outputs against the dose of one input (CSV, optional PNG with the published IC50 range)."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.core.interface import outputs  # noqa: PLC0415
     from necro_sbml.simulation.reference_data import IC50_RANGES_UM  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import dose_response, model_name, time_unit  # noqa: PLC0415
 
     inputs, label = command_inputs(args)
     name = model_name(args.model)
@@ -113,7 +124,11 @@ def cmd_dose_response(args: argparse.Namespace) -> int:
         raise NecroSbmlError("no outputs to report", id=name, fix="give --columns ID,...")
     df = dose_response(args.model, inputs, args.drug, dose_grid(args.range), args.until, columns)
     title = f"{name}: {args.drug} dose response at {args.until:g} {time_unit(args.model)}, {label}"
-    png = render_dose_response(df, title, IC50_RANGES_UM.get(args.drug)) if args.plot else None
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_dose_response  # noqa: PLC0415
+
+        png = render_dose_response(df, title, IC50_RANGES_UM.get(args.drug))
     for path in filter(None, (args.output, args.plot)):
         ensure_parent(Path(path))
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
@@ -142,8 +157,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the model report (Markdown, HTML, diagram) of each model."""
+    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
+
+    for model in args.models or default_models():
+        for path in write_report(model, Path(args.output)):
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
+    from necro_sbml.analyses.cell_report import cell_report  # noqa: PLC0415
+
     out = cell_report(Path(args.output))
     print(f"wrote {out}")
     return 0
@@ -151,6 +178,8 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
 
 def cmd_predictions(args: argparse.Namespace) -> int:
     """Run the tissue predictions (target and cell-type comparisons) into the output directory."""
+    from necro_sbml.analyses.predictions import predictions_report  # noqa: PLC0415
+
     print(f"wrote {predictions_report(Path(args.output))}")
     return 0
 
@@ -249,7 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Execute experiments (ids or 'all') into the output directory."""
     from necro_sbml.sedml.suite import run_to_directory  # noqa: PLC0415
 
-    results = run_to_directory(args.ids, Path(args.output))
+    results = run_to_directory(args.ids, Path(args.output), plots=not args.no_plots)
     print(f"wrote {len(results)} experiment(s) to {args.output}")
     return 0
 
@@ -265,7 +294,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         table = crosscheck.crosscheck(crosscheck.select([]))
         appendix = "## COPASI cross-check\n\n" + crosscheck.markdown(table)
         copasi_bad = len(crosscheck.failures(table))
-    outcomes = scorecard(Path(args.output), appendix=appendix)
+    outcomes = scorecard(Path(args.output), appendix=appendix, plots=not args.no_plots)
     passed, failed, limited = summary(outcomes)
     print(f"{passed} pass, {failed} fail, {limited} known limitations; report: {Path(args.output) / 'report.md'}")
     if copasi_bad:
@@ -286,17 +315,10 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _input_args(cmd: argparse.ArgumentParser) -> None:
-    """The input options simulate and dose-response share (applied in this order, later wins)."""
-    cmd.add_argument("--parameter-set", metavar="NAME", help="a documented parameter set (`necro-sbml list parameter-sets`)")
-    cmd.add_argument("--condition", metavar="NAME", help="a named condition such as TSZ or OVX (`necro-sbml list conditions`)")
-    cmd.add_argument("--set", action="append", default=[], metavar="ID=VALUE", help="one input by SBML id (`necro-sbml list inputs`)")
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
-    top.add_argument("--version", action="version", version=f"necro-sbml {__version__}")
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="list models, inputs, outputs, conditions, experiments or parameter-sets (with units, defaults)")
     listing.add_argument("kind", choices=["models", "inputs", "outputs", "conditions", "experiments", "parameter-sets"])
@@ -353,9 +375,11 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute SED-ML experiments: reports as CSV, plots as PNG")
     run.add_argument("ids", nargs="*", metavar="ID", help="experiment ids, or 'all' (default)")
     run.add_argument("--output", required=True, metavar="DIR")
+    run.add_argument("--no-plots", action="store_true", help="write the report tables only (no PNG plots)")
     run.set_defaults(func=cmd_run)
     check = sub.add_parser("check", help="run all experiments and score the literature expectations")
     check.add_argument("--output", default="results/scorecard", metavar="DIR")
+    check.add_argument("--no-plots", action="store_true", help="write the scorecard and tables only (no PNG plots)")
     check.add_argument("--crosscheck", action="store_true", help="also run every model and experiment in COPASI and append the deviation table")
     check.set_defaults(func=cmd_check)
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")

@@ -5,18 +5,17 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
+from necro_sbml.core.atomic import write_bytes_atomic
+from necro_sbml.core.errors import NecroSbmlError
 
-matplotlib.use("Agg")
-from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from necro_sbml.core.atomic import write_bytes_atomic  # noqa: E402
-from necro_sbml.core.errors import NecroSbmlError  # noqa: E402
+if TYPE_CHECKING:  # matplotlib and pandas load only when a figure is drawn
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Below this relative span, autoscaling would blow a tiny change up to the full axis: the axis keeps zero.
 SMALL_SPAN = 0.05
@@ -78,6 +77,8 @@ def render_timecourse(df: pd.DataFrame, columns: Sequence[str], title: str) -> b
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise NecroSbmlError("column not in the simulation result", id=missing[0], fix=f"plot one of: {', '.join(df.columns)}")
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     groups = unit_groups(df, columns)
     fig = Figure(figsize=(8, 1.2 + 2.2 * len(groups)), dpi=100, layout="constrained")
     axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
@@ -100,6 +101,8 @@ def plot_timecourse(df: pd.DataFrame, columns: Sequence[str], path: str | Path, 
 def render_dose_response(df: pd.DataFrame, title: str, band: tuple[float, float] | None = None,
                          band_label: str = "published IC50 range") -> bytes:
     """PNG bytes of final values against dose (index), log dose axis when all doses are positive, one panel per unit."""
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     groups = unit_groups(df, list(df.columns))
     units = df.attrs.get("units", {})
     fig = Figure(figsize=(8, 1.2 + 2.2 * len(groups)), dpi=100, layout="constrained")
