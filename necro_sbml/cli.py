@@ -315,6 +315,13 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _input_args(cmd: argparse.ArgumentParser) -> None:
+    """The input options simulate and dose-response share (applied in this order, later wins)."""
+    cmd.add_argument("--parameter-set", metavar="NAME", help="a documented parameter set (`necro-sbml list parameter-sets`)")
+    cmd.add_argument("--condition", metavar="NAME", help="a named condition such as TSZ or OVX (`necro-sbml list conditions`)")
+    cmd.add_argument("--set", action="append", default=[], metavar="ID=VALUE", help="one input by SBML id (`necro-sbml list inputs`)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)

@@ -34,7 +34,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
         return original(fig)
 
     for module in (plots, ensemble, sensitivity, predictions, cohort, execute):
-        monkeypatch.setattr(module, "png_bytes", capture)
+        if hasattr(module, "png_bytes"):
+            monkeypatch.setattr(module, "png_bytes", capture)
     return figures
 
 
@@ -74,10 +75,8 @@ def sedml_figures() -> None:
     """The executor's plots of a time-course and a dose-scan experiment."""
     for exp in ("tsz_necroptosis", "dose_nec1"):
         result = execute.execute(EXPERIMENTS_DIR / f"{exp}.sedml")
-        doc = execute.read_document(result.file)
-        for out in doc.getListOfOutputs():
-            if out.getTypeCode() == execute.libsedml.SEDML_OUTPUT_PLOT2D:
-                execute.render_plot(out, result.generators)
+        for spec in execute.plot_specs(result):
+            execute.render_plot(spec)
 
 
 def fan_figure() -> None:
