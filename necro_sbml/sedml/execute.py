@@ -399,7 +399,7 @@ def _check_variable(var: libsedml.SedVariable, sel: str, models: set[str], ctx: 
     for mid in models:
         if sel not in _known_ids(ctx.models[mid].sbml, ctx):
             raise NecroSbmlError(f"variable target is not in model {ctx.models[mid].sbml.name}", file=ctx.path, id=sel,
-                                 fix=f"target an id of the model (variable '{var.getId()}'); see shared/model-interface.md")
+                                 fix=f"target an id of the model (variable '{var.getId()}'); run `necro-sbml list outputs` or see README.md's interface table")
 
 
 def _known_ids(sbml: Path, ctx: Context) -> set[str]:

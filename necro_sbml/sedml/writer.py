@@ -152,7 +152,7 @@ def check_against_model(exp: Experiment, sbml_file: Path) -> None:
         for id_ in cond:
             if id_ not in inputs:
                 raise NecroSbmlError(f"condition {name} sets an id that is not an input parameter of {sbml_file.name}",
-                                     file=exp.path, id=id_, fix="use an input id of shared/model-interface.md")
+                                     file=exp.path, id=id_, fix="use an input id (`necro-sbml list inputs`, or the interface table in README.md)")
     for out in exp.outputs:
         if out not in params and model.getSpecies(out) is None:
             raise NecroSbmlError(f"output not in {sbml_file.name}", file=exp.path, id=out, fix="use a public output id")
