@@ -7,16 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic
-from necro_sbml.building.build import build_all, check_up_to_date, stale_message
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.paths import model_names
-from necro_sbml.core.plots import render_timecourse
-from necro_sbml.simulation.parameter_sets import parameter_set
-from necro_sbml.analyses.predictions import predictions_report
-from necro_sbml.analyses.cell_report import cell_report
-from necro_sbml.simulation.simulate import timecourse
-from necro_sbml.building.validate import validate_sbml
+
+# Every command imports its stage when it runs: `necro-sbml --help` loads no pandas, matplotlib, roadrunner or libsbml.
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -29,6 +22,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build models; with --check, report stale committed SBML instead of writing."""
+    from necro_sbml.building.build import build_all, check_up_to_date, stale_message  # noqa: PLC0415
+    from necro_sbml.core.paths import model_names  # noqa: PLC0415
+
     names = args.models or model_names()
     if not args.check:
         for path in build_all(names):
@@ -42,6 +38,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate SBML files; exit 1 on errors or unit warnings."""
+    from necro_sbml.building.validate import validate_sbml  # noqa: PLC0415
+
     reports = [validate_sbml(Path(f)) for f in args.files]
     for report in reports:
         print(report.format())
@@ -50,6 +48,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Simulate one model and write its CSV (and PNG) atomically."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.simulation.parameter_sets import parameter_set  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import timecourse  # noqa: PLC0415
+
     inputs: dict[str, object] = {}
     if args.parameter_set:
         set_model, inputs = parameter_set(args.parameter_set)
@@ -59,7 +61,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     inputs.update(parse_assignment(s) for s in args.set)
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
-    png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_timecourse  # noqa: PLC0415  (matplotlib only when plotting)
+
+        png = render_timecourse(df, list(df.columns), f"{args.model}")
     for path in filter(None, (args.output, args.plot)):
         ensure_parent(Path(path))  # fail before writing anything
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
@@ -71,6 +77,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
+    from necro_sbml.analyses.cell_report import cell_report  # noqa: PLC0415
+
     out = cell_report(Path(args.output))
     print(f"wrote {out}")
     return 0
@@ -78,6 +86,8 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
 
 def cmd_predictions(args: argparse.Namespace) -> int:
     """Run the tissue predictions (target and cell-type comparisons) into the output directory."""
+    from necro_sbml.analyses.predictions import predictions_report  # noqa: PLC0415
+
     print(f"wrote {predictions_report(Path(args.output))}")
     return 0
 
@@ -176,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Execute experiments (ids or 'all') into the output directory."""
     from necro_sbml.sedml.suite import run_to_directory  # noqa: PLC0415
 
-    results = run_to_directory(args.ids, Path(args.output))
+    results = run_to_directory(args.ids, Path(args.output), plots=not args.no_plots)
     print(f"wrote {len(results)} experiment(s) to {args.output}")
     return 0
 
@@ -192,7 +202,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         table = crosscheck.crosscheck(crosscheck.select([]))
         appendix = "## COPASI cross-check\n\n" + crosscheck.markdown(table)
         copasi_bad = len(crosscheck.failures(table))
-    outcomes = scorecard(Path(args.output), appendix=appendix)
+    outcomes = scorecard(Path(args.output), appendix=appendix, plots=not args.no_plots)
     passed, failed, limited = summary(outcomes)
     print(f"{passed} pass, {failed} fail, {limited} known limitations; report: {Path(args.output) / 'report.md'}")
     if copasi_bad:
@@ -218,9 +228,20 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed package's version."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("necro-sbml")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
+    top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = top.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
     build.add_argument("--check", action="store_true", help="exit 1 when a committed SBML file is stale")
@@ -259,9 +280,11 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute SED-ML experiments: reports as CSV, plots as PNG")
     run.add_argument("ids", nargs="*", metavar="ID", help="experiment ids, or 'all' (default)")
     run.add_argument("--output", required=True, metavar="DIR")
+    run.add_argument("--no-plots", action="store_true", help="write the report tables only (no PNG plots)")
     run.set_defaults(func=cmd_run)
     check = sub.add_parser("check", help="run all experiments and score the literature expectations")
     check.add_argument("--output", default="results/scorecard", metavar="DIR")
+    check.add_argument("--no-plots", action="store_true", help="write the scorecard and tables only (no PNG plots)")
     check.add_argument("--crosscheck", action="store_true", help="also run every model and experiment in COPASI and append the deviation table")
     check.set_defaults(func=cmd_check)
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
