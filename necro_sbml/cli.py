@@ -304,14 +304,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     """Write the COMBINE archive, or check an existing one."""
-    from necro_sbml.exchange.archive import build_archive, check_archive  # noqa: PLC0415
+    from necro_sbml.exchange.archive import archive_warnings, build_archive, check_archive  # noqa: PLC0415
+    from necro_sbml.exchange.omex_metadata import parse_creator  # noqa: PLC0415
 
     if args.check:
-        print(f"{args.check}: {len(check_archive(Path(args.check)))} entries, OK")
+        entries = len(check_archive(Path(args.check)))
+        for warning in archive_warnings(Path(args.check)):
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"{args.check}: {entries} entries, OK")
         return 0
     if not args.output:
         raise NecroSbmlError("no output file", fix="give --output FILE.omex (or --check FILE.omex)")
-    print(f"wrote {build_archive(Path(args.output))}")
+    creators = tuple(parse_creator(c) for c in args.creator or ())
+    print(f"wrote {build_archive(Path(args.output), creators)}")
     return 0
 
 
@@ -392,6 +397,8 @@ def parser() -> argparse.ArgumentParser:
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
     archive.add_argument("--output", metavar="FILE.omex")
     archive.add_argument("--check", metavar="FILE.omex", help="open and validate an existing archive")
+    archive.add_argument("--creator", action="append", metavar='"NAME <EMAIL> [ORCID]"',
+                         help="creator of the archive and its models (repeatable); overrides models/metadata.toml")
     archive.set_defaults(func=cmd_archive)
     ens = sub.add_parser("ensemble", help="run an experiment over a parameter cohort (models/uncertainty.toml)")
     ens.add_argument("experiment", metavar="EXPERIMENT", help="experiment id of experiments/catalogue.toml")

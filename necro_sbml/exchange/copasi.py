@@ -293,7 +293,17 @@ def save_cps(model: str | Path, path: Path) -> Path:
     if not path.is_file():
         detail = "; ".join(m.text for m in actionable(drain_messages()))[:500]
         raise NecroSbmlError(f"COPASI could not save the model: {detail}", file=path, fix="choose a writable output directory")
+    path.write_text(known_sbo_urns(path.read_text(encoding="utf-8")), encoding="utf-8")
     return path
+
+
+def known_sbo_urns(cps: str) -> str:
+    """The .cps text with the SBO terms COPASI files under 'urn:miriam:unknown:' given its own obo.sbo URN.
+
+    COPASI turns each sboTerm into a MIRIAM `is` reference but its bundled registry misses the SBO
+    resource on import; its built-in functions use urn:miriam:obo.sbo:SBO:NNNNNNN, the form written here.
+    """
+    return cps.replace("urn:miriam:unknown:SBO:", "urn:miriam:obo.sbo:SBO:")
 
 
 def export_copasi(output: str | Path, models: Sequence[str] | None = None) -> list[Path]:
