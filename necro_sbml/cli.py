@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -237,6 +238,8 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
     top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    top.add_argument("--no-cache", action="store_true",
+                     help="compile models afresh instead of loading them from the on-disk cache (~/.cache/necro-sbml)")
     sub = top.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
     build.add_argument("--check", action="store_true", help="exit 1 when a committed SBML file is stale")
@@ -313,6 +316,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a sub-command; NecroSbmlError -> `error: ...` on stderr, exit 2."""
     args = parser().parse_args(argv)
+    if args.no_cache:
+        os.environ["NECRO_SBML_NO_CACHE"] = "1"  # inherited by worker processes
     try:
         return args.func(args)
     except NecroSbmlError as err:

@@ -16,6 +16,7 @@ import roadrunner
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.interface import nonnegative_input_ids
 from necro_sbml.core.paths import model_names, sbml_path
+from necro_sbml.simulation import model_cache
 
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-10
@@ -45,10 +46,14 @@ def resolve_sbml(model: str | Path) -> Path:
 
 
 def _pristine_state(sbml: str) -> bytes:
-    """The cached serialised state of a freshly loaded model, compiling it on first use."""
+    """The serialised state of a freshly loaded model: from this process, else the disk cache, else compiled."""
     key = hashlib.sha256(sbml.encode("utf-8")).hexdigest()
     if key not in _PRISTINE:
-        _PRISTINE[key] = roadrunner.RoadRunner(sbml).saveStateS()
+        state = model_cache.read(key)
+        if state is None:
+            state = roadrunner.RoadRunner(sbml).saveStateS()
+            model_cache.write(key, state)
+        _PRISTINE[key] = state
     return _PRISTINE[key]
 
 
