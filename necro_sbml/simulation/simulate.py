@@ -75,7 +75,7 @@ def _source(rr: roadrunner.RoadRunner) -> str:
 
 def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
     """Global parameters whose value is not fixed by a rule (listed once per loaded model)."""
-    settable = getattr(rr, "necro_settable", None)
+    settable = vars(rr).get("necro_settable")  # not getattr: RoadRunner.__getattr__ lists every model id (seconds)
     if settable is None:
         ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
         settable = [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
