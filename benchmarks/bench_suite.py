@@ -18,10 +18,9 @@ from pathlib import Path
 
 import roadrunner
 
-from necro_sbml.sedml import load_catalogue, run_experiments
-from necro_sbml.sedml.execute import execute, plot_specs, render_plot, write_reports
-from necro_sbml.sedml.suite import write_results
-from necro_sbml.simulation import load, simulate
+from necro_sbml import execute
+from necro_sbml.sedml import load_catalogue, plot_specs, render_plot, run_experiments, write_reports, write_results
+from necro_sbml.simulation import load
 
 SCAN = "dose_nec1"
 CLOCK: dict[str, float] = defaultdict(float)
@@ -54,7 +53,7 @@ def suite_round(experiments: list) -> dict[str, float]:
     CLOCK.clear()
     undo = [timed_method(roadrunner.RoadRunner, "simulate", "integration"),
             timed_method(roadrunner.RoadRunner, "steadyState", "integration"),
-            timed_method(simulate.roadrunner.RoadRunner, "loadStateS", "load")]
+            timed_method(roadrunner.RoadRunner, "loadStateS", "load")]
     try:
         total, results = cpu(run_experiments, experiments, None)
     finally:
