@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -331,6 +332,8 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    top.add_argument("--no-cache", action="store_true",
+                     help="compile models afresh instead of loading them from the on-disk cache (~/.cache/necro-sbml)")
     sub = top.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="list models, inputs, outputs, conditions, experiments or parameter-sets (with units, defaults)")
     listing.add_argument("kind", choices=["models", "inputs", "outputs", "conditions", "experiments", "parameter-sets"])
@@ -428,6 +431,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a sub-command; NecroSbmlError -> `error: ...` on stderr, exit 2."""
     args = parser().parse_args(argv)
+    if args.no_cache:
+        os.environ["NECRO_SBML_NO_CACHE"] = "1"  # inherited by worker processes
     try:
         return args.func(args)
     except NecroSbmlError as err:

@@ -128,8 +128,13 @@ def fixed_parameters(dm: COPASI.CDataModel) -> dict[str, COPASI.CModelValue]:
 
 
 def set_inputs(dm: COPASI.CDataModel, inputs: Mapping[str, object]) -> None:
-    """Set global parameters' initial values by SBML id; initial assignments that use them are re-evaluated."""
+    """Set global parameters' initial values by SBML id; initial assignments that use them are re-evaluated.
+
+    Through the COPASI API with one CModel.updateInitialValues for all of them (basico.set_parameters scans every
+    parameter in Python per id and updates after each one).
+    """
     fixed = fixed_parameters(dm)
+    changed = COPASI.ObjectStdVector()
     for id_, value in inputs.items():
         if id_ not in fixed:
             close = difflib.get_close_matches(id_, sorted(fixed), n=3)
@@ -137,9 +142,10 @@ def set_inputs(dm: COPASI.CDataModel, inputs: Mapping[str, object]) -> None:
                 "not an input parameter of the model", file=dm.getFileName() or None, id=id_,
                 fix=(f"did you mean {', '.join(close)}? " if close else "") + "see necro_sbml/interface.py",
             )
-        # basico's set_parameters sets the initial value and calls CModel.updateInitialValues on it,
-        # which re-evaluates every initial assignment depending on it (verified in tests/exchange/test_copasi.py).
-        basico.set_parameters(fixed[id_].getObjectName(), exact=True, initial_value=as_value(id_, value), model=dm)
+        fixed[id_].setInitialValue(as_value(id_, value))
+        changed.append(fixed[id_].getInitialValueReference())
+    if len(inputs):  # re-evaluates every initial assignment depending on them (tests/exchange/test_copasi.py)
+        dm.getModel().updateInitialValues(changed)
 
 
 def _display_name_to_sbml_id(dm: COPASI.CDataModel) -> dict[str, str]:

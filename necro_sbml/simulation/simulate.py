@@ -18,6 +18,7 @@ import roadrunner
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.interface import LIST_HINT, TIME_UNIT, nonnegative_input_ids, unit_of
 from necro_sbml.core.paths import SBML_DIR, model_names, sbml_path
+from necro_sbml.simulation import model_cache
 
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-10
@@ -47,10 +48,14 @@ def resolve_sbml(model: str | Path) -> Path:
 
 
 def _pristine_state(sbml: str) -> bytes:
-    """The cached serialised state of a freshly loaded model, compiling it on first use."""
+    """The serialised state of a freshly loaded model: from this process, else the disk cache, else compiled."""
     key = hashlib.sha256(sbml.encode("utf-8")).hexdigest()
     if key not in _PRISTINE:
-        _PRISTINE[key] = roadrunner.RoadRunner(sbml).saveStateS()
+        state = model_cache.read(key)
+        if state is None:
+            state = roadrunner.RoadRunner(sbml).saveStateS()
+            model_cache.write(key, state)
+        _PRISTINE[key] = state
     return _PRISTINE[key]
 
 
@@ -72,7 +77,7 @@ def _source(rr: roadrunner.RoadRunner) -> str:
 
 def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
     """Global parameters whose value is not fixed by a rule (listed once per loaded model)."""
-    settable = getattr(rr, "necro_settable", None)
+    settable = vars(rr).get("necro_settable")  # not getattr: RoadRunner.__getattr__ lists every model id (seconds)
     if settable is None:
         ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
         settable = [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
