@@ -92,3 +92,14 @@ def outputs(model: str) -> list[str]:
 def nonnegative_input_ids() -> frozenset[str]:
     """Ids of every public input of every model (all are doses, levels or switches: never negative)."""
     return frozenset(i.id for ids in INTERFACE.values() for i in ids if i.kind == "input")
+
+
+NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr", "_0")
+# Rate constants, dissociation constants and amplitudes (k_x, K_x, Kd_x, D_x, A_x; module prefixes stripped).
+NONNEGATIVE_PREFIXES = ("k_", "K_", "Kd_", "D_", "A_")
+
+
+def is_nonnegative(id_: str) -> bool:
+    """True for doses, expression levels, switches, rate constants and initial amounts, which must not be negative."""
+    local = id_.rsplit("__", 1)[-1]
+    return local.endswith(NONNEGATIVE_SUFFIXES) or local.startswith(NONNEGATIVE_PREFIXES) or id_ in nonnegative_input_ids()
