@@ -78,7 +78,7 @@ def _scan(text: str, where: str, kind: str) -> str:
         raise NecroSbmlError(f"refused {kind} file: {err}", file=where,
                              fix="remove the DTD/entities, or raise NECRO_SBML_XML_MAX_DEPTH if the nesting is genuine") from None
     except xml.parsers.expat.ExpatError as err:
-        raise NecroSbmlError(f"not well-formed XML ({xml.parsers.expat.errors.messages.get(err.code, err)} at line {err.lineno})",
+        raise NecroSbmlError(f"invalid {kind}: not well-formed XML ({xml.parsers.expat.errors.messages.get(err.code, err)} at line {err.lineno})",
                              file=where, fix=f"give a valid {kind} file") from None
     return state["root"] or ""
 
