@@ -386,3 +386,172 @@ def test_12_names_are_safe_for_generated_code() -> None:
         elements = doc.getListOfAllElements()
         names = [elements.get(i).getName() for i in range(elements.getSize()) if elements.get(i).isSetName()]
         assert not [n for n in names if set(n) & {"'", '"', "\\", "\n"}], exp.id
+
+
+# ---------------------------------------------------------------- 1, 2. ensembles: mixing and destruction
+
+EXPERIMENT = "tsz_necroptosis"
+
+
+@pytest.fixture(scope="module")
+def study():
+    """The TSZ experiment shortened to 2 h."""
+    from necro_sbml.ensembles.members import study_from_experiment  # noqa: PLC0415
+
+    return study_from_experiment(EXPERIMENT, until=2.0)
+
+
+@pytest.fixture(scope="module")
+def uncertainty():
+    """The committed uncertainty table of the cell model."""
+    return load_uncertainty("necroptosis")
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under a directory, by relative path."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def _ensemble(study, uncertainty, out: Path, seed: int, **kwargs):
+    from necro_sbml.ensembles.ensemble import run_ensemble  # noqa: PLC0415
+
+    return run_ensemble(study, uncertainty, 6, seed, out, chunk_size=2, stream=None, **kwargs)
+
+
+def test_1_second_run_into_a_locked_output_fails_naming_the_holder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """While one run holds the output, a second `ensemble` into it fails at once and touches nothing."""
+    out = tmp_path / "run"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom necro_sbml.core.lock import output_lock\n"
+                               f"with output_lock({str(out)!r}):\n    print('held', flush=True)\n    time.sleep(60)\n"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        err = one_line_exit_2(capsys, ["ensemble", EXPERIMENT, "--n", "2", "--until", "1", "--seed", "2",
+                                       "--output", str(out)])
+        assert "in use by another run" in err and f"pid {holder.pid}" in err
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_1_resume_refuses_chunks_of_another_run(tmp_path: Path, study, uncertainty) -> None:
+    """A chunk written by a seed-2 run inside a seed-1 run is recomputed on --resume, never mixed in."""
+    import pandas as pd  # noqa: PLC0415
+
+    one, two = _ensemble(study, uncertainty, tmp_path / "one", 1), _ensemble(study, uncertainty, tmp_path / "two", 2)
+    reference = pd.read_csv(one / "summary" / "finals.csv")
+    foreign = two / "chunks" / "members-00001.parquet"
+    shutil.copy(foreign, one / "chunks" / foreign.name)
+    shutil.copy(two / "chunks" / "trajectories-00001.parquet", one / "chunks" / "trajectories-00001.parquet")
+    (one / "chunks" / "members-00002.parquet").write_bytes(b"garbage")  # a truncated or garbage chunk
+    log = io.StringIO()
+    from necro_sbml.ensembles.ensemble import run_ensemble  # noqa: PLC0415
+
+    run_ensemble(study, uncertainty, 6, 1, one, chunk_size=2, stream=log, resume=True)
+    assert "1 of 3 chunks already written" in log.getvalue()
+    pd.testing.assert_frame_equal(pd.read_csv(one / "summary" / "finals.csv"), reference)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--chunk-size", "0"], ["--workers", "0"], ["--scheduler", "tcp://127.0.0.1:9"], ["--until", "-1"], ["--n", "0"],
+])
+def test_2_bad_argument_leaves_a_finished_ensemble_intact(tmp_path: Path, capsys: pytest.CaptureFixture[str], study,
+                                                         uncertainty, argv: list[str]) -> None:
+    out = _ensemble(study, uncertainty, tmp_path / "run", 1)
+    before = _snapshot(out)
+    args = ["ensemble", EXPERIMENT, "--n", "6", "--until", "2", "--chunk-size", "2", "--output", str(out), *argv]
+    one_line_exit_2(capsys, args)
+    assert _snapshot(out) == before
+
+
+def test_2_interrupted_rerun_keeps_the_old_run_whole(tmp_path: Path, study, uncertainty, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during a non-resumed rerun: every old chunk and the old summary stay, matching the old run.json."""
+    from necro_sbml.ensembles import ensemble  # noqa: PLC0415
+
+    out = _ensemble(study, uncertainty, tmp_path / "run", 1)
+    before = _snapshot(out)
+    real = ensemble.run_chunk
+    calls = []
+
+    def interrupted(chunk):
+        calls.append(chunk.index)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(chunk)
+
+    monkeypatch.setattr(ensemble, "run_chunk", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _ensemble(study, uncertainty, out, 2)
+    assert _snapshot(out) == before
+    monkeypatch.setattr(ensemble, "run_chunk", real)
+    rerun = _ensemble(study, uncertainty, out, 2)  # a complete rerun replaces the old run whole
+    assert _snapshot(rerun) != before and not list(tmp_path.glob(".run.*"))
+
+
+# ------------------------------------------------------------------ 6. whole-directory output swaps
+
+
+def test_6_stale_temporaries_of_killed_runs_are_cleaned(tmp_path: Path) -> None:
+    from necro_sbml.core.atomic import atomic_output_dir  # noqa: PLC0415
+
+    final = tmp_path / "results"
+    (tmp_path / ".results.k1ll3d.tmp" / "sub").mkdir(parents=True)
+    with atomic_output_dir(final) as tmp:
+        (tmp / "a.csv").write_text("new", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+def test_6_kill_during_the_swap_never_mixes_old_and_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed between moving the old output away and moving the new one in: the next run restores the old one."""
+    import os  # noqa: PLC0415
+
+    from necro_sbml.core import atomic  # noqa: PLC0415
+
+    final = tmp_path / "results"
+    with atomic.atomic_output_dir(final) as tmp:
+        for name in ("a.csv", "b.png", "c.png"):
+            (tmp / name).write_text("old", encoding="utf-8")
+    real, calls = os.replace, []
+
+    def killed(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_output_dir(final) as tmp:
+        (tmp / "a.csv").write_text("new", encoding="utf-8")
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert not final.exists()  # the instant of the kill: neither half is at the output path
+    atomic.clean_stale(final)
+    assert {p.name: p.read_text(encoding="utf-8") for p in final.iterdir()} == dict.fromkeys(("a.csv", "b.png", "c.png"), "old")
+
+
+# -------------------------------------------------------------------- 10. workers die with the parent
+
+
+def test_10_pool_workers_die_when_the_parent_is_killed(tmp_path: Path) -> None:
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    psutil = pytest.importorskip("psutil")
+    parent = subprocess.Popen([sys.executable, "-m", "necro_sbml.cli", "ensemble", EXPERIMENT, "--n", "400", "--workers", "2",
+                               "--chunk-size", "5", "--output", str(tmp_path / "run")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        workers: list = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            line = parent.stderr.readline()  # progress lines appear once workers run chunks
+            workers = [c for c in psutil.Process(parent.pid).children(recursive=True) if c.is_running()]
+            if not line and parent.poll() is not None:
+                break
+        assert len(workers) >= 2, "the pool did not start"
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=20)
+    assert not alive, [p.pid for p in alive]
