@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from necro_sbml.core.atomic import check_output_dir, check_output_file, ensure_parent, write_bytes_atomic
-from necro_sbml.building.build import build_all, check_up_to_date, stale_message
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.paths import model_names
-from necro_sbml.core.plots import render_timecourse
-from necro_sbml.simulation.parameter_sets import parameter_set
-from necro_sbml.analyses.predictions import predictions_report
-from necro_sbml.analyses.cell_report import cell_report
-from necro_sbml.sedml.semantics import DEFAULT_MAX_STEPS
-from necro_sbml.simulation.simulate import captured_solver_log, timecourse
-from necro_sbml.building.validate import validate_sbml
+from necro_sbml.core.limits import DEFAULT_MAX_STEPS
+
+# Every command imports its stage when it runs: `necro-sbml --help` loads no pandas, matplotlib, roadrunner or libsbml.
 
 
 INTERRUPTED = 130
@@ -84,6 +79,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build models; with --check, report stale committed SBML instead of writing."""
+    from necro_sbml.building.build import build_all, check_up_to_date, stale_message  # noqa: PLC0415
+    from necro_sbml.core.paths import model_names  # noqa: PLC0415
+
     names = args.models or model_names()
     if not args.check:
         for path in build_all(names):
@@ -101,6 +99,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate SBML files; exit 1 on errors or unit warnings."""
+    from necro_sbml.building.validate import validate_sbml  # noqa: PLC0415
+
     reports = [validate_sbml(Path(f)) for f in args.files]
     for report in reports:
         print(report.format())
@@ -109,6 +109,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Simulate one model and write its CSV (and PNG) atomically."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.simulation.parameter_sets import parameter_set  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import timecourse  # noqa: PLC0415
+
     inputs: dict[str, object] = {}
     if args.parameter_set:
         set_model, inputs = parameter_set(args.parameter_set)
@@ -120,7 +124,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         check_output_file(Path(path))
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
-    png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_timecourse  # noqa: PLC0415  (matplotlib only when plotting)
+
+        png = render_timecourse(df, list(df.columns), f"{args.model}")
     for path in filter(None, (args.output, args.plot)):
         ensure_parent(Path(path))  # fail before writing anything
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
@@ -132,6 +140,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
+    from necro_sbml.analyses.cell_report import cell_report  # noqa: PLC0415
+
     check_output_dir(Path(args.output))
     out = cell_report(Path(args.output))
     print(f"wrote {out}")
@@ -140,6 +150,8 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
 
 def cmd_predictions(args: argparse.Namespace) -> int:
     """Run the tissue predictions (target and cell-type comparisons) into the output directory."""
+    from necro_sbml.analyses.predictions import predictions_report  # noqa: PLC0415
+
     check_output_dir(Path(args.output))
     print(f"wrote {predictions_report(Path(args.output))}")
     return 0
@@ -246,7 +258,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from necro_sbml.sedml.suite import run_to_directory  # noqa: PLC0415
 
     check_output_dir(Path(args.output))
-    results = run_to_directory(args.ids, Path(args.output), max_steps=args.max_steps)
+    results = run_to_directory(args.ids, Path(args.output), plots=not args.no_plots, max_steps=args.max_steps)
     print(f"wrote {len(results)} experiment(s) to {args.output}")
     return 0
 
@@ -263,7 +275,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         table = crosscheck.crosscheck(crosscheck.select([]))
         appendix = "## COPASI cross-check\n\n" + crosscheck.markdown(table)
         copasi_bad = len(crosscheck.failures(table))
-    outcomes = scorecard(Path(args.output), appendix=appendix)
+    outcomes = scorecard(Path(args.output), appendix=appendix, plots=not args.no_plots)
     passed, failed, limited = summary(outcomes)
     print(f"{passed} pass, {failed} fail, {limited} known limitations; report: {Path(args.output) / 'report.md'}")
     if copasi_bad:
@@ -285,9 +297,20 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_version() -> str:
+    """The installed package's version."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("necro-sbml")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = Parser(prog="necro-sbml", description=__doc__)
+    top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     top.add_argument("--debug", action="store_true", help="show Python tracebacks instead of one-line errors")
     sub = top.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
@@ -327,11 +350,13 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute SED-ML experiments: reports as CSV, plots as PNG")
     run.add_argument("ids", nargs="*", metavar="ID", help="experiment ids, or 'all' (default)")
     run.add_argument("--output", type=path_arg, required=True, metavar="DIR")
+    run.add_argument("--no-plots", action="store_true", help="write the report tables only (no PNG plots)")
     run.add_argument("--max-steps", type=positive_int, default=DEFAULT_MAX_STEPS, metavar="N",
                      help=f"refuse a SED-ML file that asks for more simulated points (default {DEFAULT_MAX_STEPS})")
     run.set_defaults(func=cmd_run)
     check = sub.add_parser("check", help="run all experiments and score the literature expectations")
     check.add_argument("--output", type=path_arg, default="results/scorecard", metavar="DIR")
+    check.add_argument("--no-plots", action="store_true", help="write the scorecard and tables only (no PNG plots)")
     check.add_argument("--crosscheck", action="store_true", help="also run every model and experiment in COPASI and append the deviation table")
     check.set_defaults(func=cmd_check)
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
@@ -362,6 +387,19 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+SOLVER_COMMANDS = frozenset({"simulate", "cell-report", "predictions", "run", "check", "ensemble", "sensitivity",
+                             "review-questions", "crosscheck", "export-copasi"})
+
+
+def solver_log(command: str) -> contextlib.AbstractContextManager:
+    """For commands that simulate: keep CVODE's console log quiet (its message is in the error line instead)."""
+    if command not in SOLVER_COMMANDS:
+        return contextlib.nullcontext()
+    from necro_sbml.simulation.simulate import captured_solver_log  # noqa: PLC0415
+
+    return captured_solver_log()
+
+
 def _os_error(err: OSError) -> NecroSbmlError:
     """An operating-system failure (disk full, permissions, ...) as one user-facing error."""
     reason = err.strerror or type(err).__name__
@@ -377,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.debug:
         return args.func(args)
     try:
-        with captured_solver_log():
+        with solver_log(args.command):
             return args.func(args)
     except NecroSbmlError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -334,7 +334,7 @@ def test_8_ctrl_c_is_exit_130_and_one_line(tmp_path: Path, capsys: pytest.Captur
     def interrupt(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("necro_sbml.cli.timecourse", interrupt)
+    monkeypatch.setattr("necro_sbml.simulation.simulate.timecourse", interrupt)
     assert cli.main(["simulate", "necroptosis", "--until", "1", "--output", str(tmp_path / "x.csv")]) == 130
     assert capsys.readouterr().err.strip() == "interrupted; earlier results intact"
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
+from necro_sbml.core.atomic import write_bytes_atomic
+from necro_sbml.core.errors import NecroSbmlError
 
-matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
-
-import pandas as pd  # noqa: E402
-
-from necro_sbml.core.atomic import write_bytes_atomic  # noqa: E402
-from necro_sbml.core.errors import NecroSbmlError  # noqa: E402
+if TYPE_CHECKING:  # matplotlib and pandas load only when a figure is drawn
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -29,6 +27,8 @@ def render_timecourse(df: pd.DataFrame, columns: Sequence[str], title: str) -> b
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise NecroSbmlError("column not in the simulation result", id=missing[0], fix=f"plot one of: {', '.join(df.columns)}")
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     fig = Figure(figsize=(7, 4.5), dpi=100)
     ax = fig.add_subplot()
     for column in columns:

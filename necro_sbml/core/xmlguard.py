@@ -13,9 +13,7 @@ from os import PathLike
 from pathlib import Path
 
 from necro_sbml.core.errors import NecroSbmlError
-
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_DEPTH = 1000
+from necro_sbml.core.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
 ROOTS = {"SBML": "sbml", "SED-ML": "sedML"}
 
 

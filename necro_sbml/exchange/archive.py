@@ -18,11 +18,9 @@ from necro_sbml.sedml.catalogue import load_catalogue, read_toml
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.building.metadata import load_metadata
 from necro_sbml.core.paths import EXPERIMENTS_DIR, ROOT, SBML_DIR
+from necro_sbml.core.limits import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
 from necro_sbml.core.xmlguard import checked_xml, max_bytes
 
-MAX_ENTRIES = 10_000
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # uncompressed, all entries
-MAX_RATIO = 200  # uncompressed / compressed size of one entry above 1 MB (a zip bomb compresses far better)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps of a reproducible archive
 
 ARCHIVE_META: Path = EXPERIMENTS_DIR / "archive.toml"

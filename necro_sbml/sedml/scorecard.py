@@ -12,10 +12,10 @@ import numpy as np
 from necro_sbml.core.atomic import atomic_output_dir, write_text_atomic
 from necro_sbml.sedml.catalogue import load_catalogue, select
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.sedml.execute import SedResult, write_outputs
+from necro_sbml.sedml.execute import SedResult
 from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, evaluate, load_expectations
 from necro_sbml.sedml.writer import reference_texts
-from necro_sbml.sedml.suite import run_experiments
+from necro_sbml.sedml.suite import run_experiments, write_results
 
 DEFAULT_OUTPUT = Path("results") / "scorecard"
 
@@ -117,22 +117,20 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
 
 
 def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,
-              results: dict[str, SedResult] | None = None, appendix: str = "") -> list[Outcome]:
+              results: dict[str, SedResult] | None = None, appendix: str = "", plots: bool = True) -> list[Outcome]:
     """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots.
 
-    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table).
+    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table); plots=False writes tables only.
     """
     expectations = load_expectations()
     if results is None:
         results = run_experiments(select([], load_catalogue()), progress)
     outcomes = evaluate_all(results, expectations)
     with atomic_output_dir(output) as tmp:
-        plots = {}
-        for exp_id, result in results.items():
-            written = write_outputs(result, tmp / exp_id)
-            plots[exp_id] = [f"{exp_id}/{p.name}" for p in written if p.suffix == ".png"]
+        written = write_results(results, tmp, plots)
+        figures = {exp_id: [f"{exp_id}/{p.name}" for p in files if p.suffix == ".png"] for exp_id, files in written.items()}
         write_text_atomic(tmp / "report.md", markdown(outcomes) + (f"\n{appendix}" if appendix else ""))
-        page = html_report(outcomes, plots)
+        page = html_report(outcomes, figures)
         if appendix:
             page = page.replace("</body></html>", f"<h2>Appendix</h2><pre>{html.escape(appendix)}</pre></body></html>")
         write_text_atomic(tmp / "report.html", page)

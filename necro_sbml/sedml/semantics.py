@@ -10,8 +10,7 @@ from pathlib import Path
 import libsedml
 
 from necro_sbml.core.errors import NecroSbmlError
-
-DEFAULT_MAX_STEPS = 5_000_000  # output points over all tasks and iterations of one file (--max-steps raises it)
+from necro_sbml.core.limits import DEFAULT_MAX_STEPS
 REGENERATE = "correct the SED-ML or regenerate it with `necro-sbml experiments`"
 
 

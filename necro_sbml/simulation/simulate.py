@@ -81,9 +81,13 @@ def _source(rr: roadrunner.RoadRunner) -> str:
 
 
 def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
-    """Global parameters whose value is not fixed by a rule."""
-    ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
-    return [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
+    """Global parameters whose value is not fixed by a rule (listed once per loaded model)."""
+    settable = getattr(rr, "necro_settable", None)
+    if settable is None:
+        ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
+        settable = [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
+        rr.necro_settable = settable
+    return settable
 
 
 def _check_id(rr: roadrunner.RoadRunner, id_: str) -> None:

@@ -74,19 +74,40 @@ def test_archive_written_atomically(archive_file: Path, tmp_path: Path) -> None:
     assert target.read_bytes() == archive_file.read_bytes()
 
 
+def test_archive_is_reproducible(archive_file: Path, tmp_path: Path) -> None:
+    """Issue 12 case 12: two builds are equal byte for byte (fixed timestamps, sorted entries)."""
+    again = build_archive(tmp_path / "again.omex")
+    assert again.read_bytes() == archive_file.read_bytes()
+    with zipfile.ZipFile(again) as zf:
+        assert zf.namelist() == sorted(zf.namelist()) and {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 @pytest.fixture(scope="module")
-def tellurium_results(archive_file: Path) -> dict[str, dict[str, np.ndarray]]:
-    """Data generators of every SED-ML file, computed by tellurium's own runner on the unchanged archive."""
+def tellurium_outputs(archive_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    """tellurium's own runner on the unchanged archive, outputs on (its generated Python draws and saves every
+    plot, issue 12 case 12): data generators of every SED-ML file, and the output folder."""
+    import matplotlib
     import tellurium as te
 
+    matplotlib.use("Agg")
+    out = tmp_path_factory.mktemp("tellurium_outputs")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        results = te.executeCombineArchive(str(archive_file), createOutputs=False)
-    return {Path(k).name: {g: np.asarray(v) for g, v in r["dataGenerators"].items()} for k, r in results.items()}
+        results = te.executeCombineArchive(str(archive_file), createOutputs=True, saveOutputs=True, outputDir=str(out),
+                                           plottingEngine="matplotlib")
+    return {Path(k).name: {g: np.asarray(v) for g, v in r["dataGenerators"].items()} for k, r in results.items()}, out
 
 
-def test_tellurium_runs_every_experiment_of_the_archive(tellurium_results: dict) -> None:
-    assert set(tellurium_results) == {f"{i}.sedml" for i in load_catalogue()}
+@pytest.fixture(scope="module")
+def tellurium_results(tellurium_outputs: tuple[dict, Path]) -> dict[str, dict[str, np.ndarray]]:
+    """Data generators of every SED-ML file, computed by tellurium."""
+    return tellurium_outputs[0]
+
+
+def test_tellurium_runs_every_experiment_of_the_archive(tellurium_outputs: tuple[dict, Path]) -> None:
+    results, out = tellurium_outputs
+    assert set(results) == {f"{i}.sedml" for i in load_catalogue()}
+    assert any(p.name.startswith("dose_gsk872_plot") for p in out.iterdir())  # the title with GSK'872 generated
 
 
 def test_executor_matches_tellurium_on_every_experiment(tellurium_results: dict, suite_results: dict) -> None:
