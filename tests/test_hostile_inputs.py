@@ -369,6 +369,14 @@ def test_11_output_that_is_a_file_fails_before_any_simulation(tmp_path: Path, ca
     assert blocker.read_bytes() == b"keep"
 
 
+def test_11_solver_log_is_captured_into_the_one_line_error(tmp_path: Path) -> None:
+    """CVODE's own multi-line log no longer precedes the error: stderr is the one error line, naming CVODE."""
+    result = cli_subprocess("simulate", "necroptosis", "--set", "TNF_ngml=100", "--set", "Smac_uM=1", "--set", "zVAD_uM=20",
+                            "--set", "n_necroptosis=-4", "--until", "24", "--output", str(tmp_path / "x.csv"))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "CVODE" in result.stderr, result.stderr
+
+
 # ------------------------------------------------------------------------------ 12. interoperability
 
 

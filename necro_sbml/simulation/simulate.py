@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
+from necro_sbml.core.console import c_stderr_silenced
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.interface import SWITCHES, is_nonnegative
 from necro_sbml.core.paths import model_names, sbml_path
@@ -34,7 +35,8 @@ def captured_solver_log() -> Iterator[None]:
     level = roadrunner.Logger.getLevel()
     roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
     try:
-        yield
+        with c_stderr_silenced():  # CVODE (sundials) prints its own lines to fd 2
+            yield
     finally:
         roadrunner.Logger.setLevel(level)
 
