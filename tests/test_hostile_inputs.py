@@ -227,12 +227,16 @@ def test_7_bad_values_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert not list(tmp_path.iterdir())
 
 
-def test_7_negative_uncertainty_bound_is_refused(tmp_path: Path) -> None:
+def refused_table(tmp_path: Path, spread: str, problem: str) -> None:
+    """An uncertainty table with one k_amyloid entry of the given spread lines is refused with the problem."""
     table = tmp_path / "u.toml"
-    table.write_text('[necroptosis.parameters.k_amyloid]\nids = ["k_amyloid"]\ndistribution = "uniform"\n'
-                     'low = -5.0\nhigh = 1.0\nsource = "test"\n', encoding="utf-8")
-    with pytest.raises(NecroSbmlError, match="negative low"):
+    table.write_text(f'[necroptosis.parameters.k_amyloid]\nids = ["k_amyloid"]\n{spread}\nsource = "test"\n', encoding="utf-8")
+    with pytest.raises(NecroSbmlError, match=problem):
         load_uncertainty("necroptosis", table)
+
+
+def test_7_negative_uncertainty_bound_is_refused(tmp_path: Path) -> None:
+    refused_table(tmp_path, 'distribution = "uniform"\nlow = -5.0\nhigh = 1.0', "negative low")
 
 
 def test_7_negative_initial_amount_is_refused() -> None:
@@ -276,11 +280,7 @@ def test_8_bad_arguments_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_8_non_numeric_sigma(tmp_path: Path) -> None:
-    table = tmp_path / "u.toml"
-    table.write_text('[necroptosis.parameters.k_amyloid]\nids = ["k_amyloid"]\ndistribution = "lognormal"\n'
-                     'sigma = "wide"\nsource = "test"\n', encoding="utf-8")
-    with pytest.raises(NecroSbmlError, match="sigma 'wide' is not a number"):
-        load_uncertainty("necroptosis", table)
+    refused_table(tmp_path, 'distribution = "lognormal"\nsigma = "wide"', "sigma 'wide' is not a number")
 
 
 @pytest.mark.parametrize("values, problem", [
