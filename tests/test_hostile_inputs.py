@@ -160,9 +160,11 @@ def test_4_archive_bomb_is_refused_before_reading(tmp_path: Path) -> None:
 def test_4_corrupt_deflate_data_is_one_error(tmp_path: Path) -> None:
     data = bytes(range(256)) * 400
     archive = _zip(tmp_path / "c.omex", {"manifest.xml": MANIFEST.replace(b"NAME", b"x.sedml"), "x.sedml": data})
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("x.sedml")
     raw = bytearray(archive.read_bytes())
-    start = raw.index(b"x.sedml") + 7 + 40  # inside the second member's compressed data
-    raw[start:start + 64] = b"\xff" * 64
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)  # the first deflate block header
+    raw[start:start + 16] = b"\xff" * 16  # reserved block type: zlib.error "invalid block type"
     archive.write_bytes(bytes(raw))
     with pytest.raises(NecroSbmlError, match="corrupt"):
         check_archive(archive)
