@@ -1,4 +1,4 @@
-"""The public SBML ids of each model (copied from shared/model-interface.md): kind, default, unit."""
+"""The public SBML ids of each model (the README's interface table; `necro-sbml list inputs`): kind, default, unit."""
 
 from __future__ import annotations
 
@@ -77,6 +77,14 @@ TISSUE: list[InterfaceId] = [
 BONE: list[InterfaceId] = [*DISEASE_INPUTS, *BONE_OUTPUTS]
 
 INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE, "bone_remodelling": BONE}
+# Rate-rule parameters that only accumulate (they may grow at a steady state): frozen for steady states.
+CUMULATIVE: dict[str, tuple[str, ...]] = {
+    "necroptosis": ("necroptotic_frac", "apoptotic_frac"),
+    # tissue instances count no deaths (count_deaths = 0); their counters are constant but still ODE variables
+    "osteoporosis": tuple(f"{cell}__{frac}" for cell in ("ocy", "obl", "ocl") for frac in ("necroptotic_frac", "apoptotic_frac")),
+}
+TIME_UNIT: dict[str, str] = {"necroptosis": "h", "osteoporosis": "day", "bone_remodelling": "day"}
+LIST_HINT = "run `necro-sbml list inputs MODEL` (or see the interface table in README.md)"
 
 
 def inputs(model: str) -> list[InterfaceId]:
@@ -94,6 +102,7 @@ def nonnegative_input_ids() -> frozenset[str]:
     return frozenset(i.id for ids in INTERFACE.values() for i in ids if i.kind == "input")
 
 
+<<<<<<< HEAD
 NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr", "_0")
 # Rate constants, dissociation constants and amplitudes (k_x, K_x, Kd_x, D_x, A_x; module prefixes stripped).
 NONNEGATIVE_PREFIXES = ("k_", "K_", "Kd_", "D_", "A_")
@@ -103,3 +112,8 @@ def is_nonnegative(id_: str) -> bool:
     """True for doses, expression levels, switches, rate constants and initial amounts, which must not be negative."""
     local = id_.rsplit("__", 1)[-1]
     return local.endswith(NONNEGATIVE_SUFFIXES) or local.startswith(NONNEGATIVE_PREFIXES) or id_ in nonnegative_input_ids()
+=======
+def unit_of(model: str, id_: str) -> str | None:
+    """The unit of a public id of a model (None for an id outside the interface)."""
+    return next((i.unit for i in INTERFACE.get(model, []) if i.id == id_), None)
+>>>>>>> main

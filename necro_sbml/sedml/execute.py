@@ -419,7 +419,7 @@ def _check_variable(var: libsedml.SedVariable, sel: str, models: set[str], ctx: 
     for mid in models:
         if sel not in _known_ids(ctx.models[mid].sbml, ctx):
             raise NecroSbmlError(f"variable target is not in model {ctx.models[mid].sbml.name}", file=ctx.path, id=sel,
-                                 fix=f"target an id of the model (variable '{var.getId()}'); see shared/model-interface.md")
+                                 fix=f"target an id of the model (variable '{var.getId()}'); run `necro-sbml list outputs` or see README.md's interface table")
 
 
 def _known_ids(sbml: Path, ctx: Context) -> set[str]:
@@ -559,7 +559,7 @@ def render_plot(spec: PlotSpec) -> bytes:
     """PNG bytes of a plot2D (matplotlib Agg)."""
     from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib only when plotting)
 
-    from necro_sbml.core.plots import png_bytes  # noqa: PLC0415
+    from necro_sbml.core.plots import honest_limits, legend_outside, png_bytes  # noqa: PLC0415
 
     fig = Figure(figsize=(7, 4.5), dpi=100)
     ax = fig.add_subplot()
@@ -569,9 +569,11 @@ def render_plot(spec: PlotSpec) -> bytes:
         if axis is not None:
             set_scale(axis[0])
             set_label(axis[1])
+    y_name = spec.axes[1][1] if spec.axes[1] is not None else ""
+    values = np.concatenate([np.ravel(y) for _, y, _ in spec.curves]) if spec.curves else np.zeros(0)
+    honest_limits(ax, values, y_name.endswith("(fraction)") and y_name.split(" ")[0].endswith("_frac"))
     ax.set_title(spec.title, fontsize="small")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
+    legend_outside(ax)
     return png_bytes(fig)
 
 
