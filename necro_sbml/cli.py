@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-<<<<<<< HEAD
 import contextlib
 import math
-=======
 import os
->>>>>>> main
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-<<<<<<< HEAD
-from necro_sbml.core.atomic import check_output_dir, check_output_file, ensure_parent, write_bytes_atomic
-=======
 from necro_sbml import __version__
->>>>>>> main
+from necro_sbml.core.atomic import check_output_dir, check_output_file, ensure_parent, write_bytes_atomic
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.limits import DEFAULT_MAX_STEPS
 
@@ -145,19 +139,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from necro_sbml.core.interface import outputs  # noqa: PLC0415
     from necro_sbml.simulation.simulate import model_name, timecourse  # noqa: PLC0415
 
-<<<<<<< HEAD
-    inputs: dict[str, object] = {}
-    if args.parameter_set:
-        set_model, inputs = parameter_set(args.parameter_set)
-        if set_model != args.model:
-            raise NecroSbmlError(f"parameter set is for model '{set_model}'", id=args.parameter_set,
-                                 fix=f"simulate {set_model} or choose a set for {args.model}")
-    inputs.update(parse_assignment(s) for s in args.set)
+    inputs, label = command_inputs(args)
     for path in filter(None, (args.output, args.plot)):
         check_output_file(Path(path))
-=======
-    inputs, label = command_inputs(args)
->>>>>>> main
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
     plotted = list(df.columns) if columns else [c for c in outputs(model_name(args.model)) if c in df.columns] or list(df.columns)
@@ -198,6 +182,8 @@ def cmd_dose_response(args: argparse.Namespace) -> int:
     from necro_sbml.simulation.simulate import dose_response, model_name, time_unit  # noqa: PLC0415
 
     inputs, label = command_inputs(args)
+    for path in filter(None, (args.output, args.plot)):
+        check_output_file(Path(path))
     name = model_name(args.model)
     columns = [c for c in args.columns.split(",") if c] if args.columns else outputs(name)
     if not columns:
@@ -231,16 +217,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write the model report (Markdown, HTML, diagram) of each model."""
     from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
 
-    for model in args.models or default_models():
-        for path in write_report(model, Path(args.output)):
-            print(f"wrote {path}")
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """Write the model report (Markdown, HTML, diagram) of each model."""
-    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
-
+    check_output_dir(Path(args.output))
     for model in args.models or default_models():
         for path in write_report(model, Path(args.output)):
             print(f"wrote {path}")
@@ -405,13 +382,9 @@ def cmd_archive(args: argparse.Namespace) -> int:
         return 0
     if not args.output:
         raise NecroSbmlError("no output file", fix="give --output FILE.omex (or --check FILE.omex)")
-<<<<<<< HEAD
     check_output_file(Path(args.output))
-    print(f"wrote {build_archive(Path(args.output))}")
-=======
     creators = tuple(parse_creator(c) for c in args.creator or ())
     print(f"wrote {build_archive(Path(args.output), creators)}")
->>>>>>> main
     return 0
 
 
@@ -424,16 +397,11 @@ def _input_args(cmd: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
-<<<<<<< HEAD
     top = Parser(prog="necro-sbml", description=__doc__)
-    top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
-    top.add_argument("--debug", action="store_true", help="show Python tracebacks instead of one-line errors")
-=======
-    top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     top.add_argument("--no-cache", action="store_true",
                      help="compile models afresh instead of loading them from the on-disk cache (~/.cache/necro-sbml)")
->>>>>>> main
+    top.add_argument("--debug", action="store_true", help="show Python tracebacks instead of one-line errors")
     sub = top.add_subparsers(dest="command", required=True)
     listing = sub.add_parser("list", help="list models, inputs, outputs, conditions, experiments or parameter-sets (with units, defaults)")
     listing.add_argument("kind", choices=["models", "inputs", "outputs", "conditions", "experiments", "parameter-sets"])
@@ -448,36 +416,26 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
     sim = sub.add_parser("simulate", help="time course of one model to CSV (and PNG)")
     sim.add_argument("model", metavar="MODEL", help="model name or SBML file")
-<<<<<<< HEAD
-    sim.add_argument("--set", action="append", default=[], metavar="ID=VALUE")
     sim.add_argument("--until", type=positive_float, required=True, help="end time in model time units")
     sim.add_argument("--points", type=points_int, default=None, help="output points including t = 0 (default 241)")
     sim.add_argument("--output", type=path_arg, required=True, metavar="FILE.csv")
     sim.add_argument("--plot", type=path_arg, metavar="FILE.png")
-    sim.add_argument("--columns", metavar="ID,...")
-    sim.add_argument("--parameter-set", metavar="NAME", help="a documented set from models/parameter_sets.toml (applied before --set)")
-=======
-    sim.add_argument("--until", type=float, required=True, help="end time in model time units")
-    sim.add_argument("--points", type=int, default=None)
-    sim.add_argument("--output", required=True, metavar="FILE.csv")
-    sim.add_argument("--plot", metavar="FILE.png")
     sim.add_argument("--columns", metavar="ID,...", help="ids to write (default: every species and rule); the plot shows them, else the interface outputs")
     _input_args(sim)
->>>>>>> main
     sim.set_defaults(func=cmd_simulate)
     dose = sub.add_parser("dose-response", help="final outputs against the dose of one input (CSV and PNG)")
     dose.add_argument("model", metavar="MODEL", help="model name or SBML file")
     dose.add_argument("--drug", required=True, metavar="ID", help="the input to scan, e.g. Nec1_uM")
     dose.add_argument("--range", required=True, metavar="LO:HI:N", help="N doses from LO to HI, log-spaced when LO > 0")
-    dose.add_argument("--until", type=float, default=24.0, help="read the outputs at this time (model time units; default 24)")
-    dose.add_argument("--output", required=True, metavar="FILE.csv")
-    dose.add_argument("--plot", metavar="FILE.png", help="also draw the curves (with the published IC50 range of the drug)")
+    dose.add_argument("--until", type=positive_float, default=24.0, help="read the outputs at this time (model time units; default 24)")
+    dose.add_argument("--output", type=path_arg, required=True, metavar="FILE.csv")
+    dose.add_argument("--plot", type=path_arg, metavar="FILE.png", help="also draw the curves (with the published IC50 range of the drug)")
     dose.add_argument("--columns", metavar="ID,...", help="outputs (default: the model's interface outputs)")
     _input_args(dose)
     dose.set_defaults(func=cmd_dose_response)
     model_report = sub.add_parser("report", help="model report: diagram, species, reactions, parameters with sources (MD + HTML)")
     model_report.add_argument("models", nargs="*", metavar="MODEL", help="model names or SBML files (default: every model)")
-    model_report.add_argument("--output", default="results/models", metavar="DIR",
+    model_report.add_argument("--output", type=path_arg, default="results/models", metavar="DIR",
                               help="default results/models (docs/models holds the committed reports)")
     model_report.set_defaults(func=cmd_report)
     report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
@@ -510,15 +468,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--crosscheck", action="store_true", help="also run every model and experiment in COPASI and append the deviation table")
     check.set_defaults(func=cmd_check)
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
-<<<<<<< HEAD
     archive.add_argument("--output", type=path_arg, metavar="FILE.omex")
     archive.add_argument("--check", type=path_arg, metavar="FILE.omex", help="open and validate an existing archive")
-=======
-    archive.add_argument("--output", metavar="FILE.omex")
-    archive.add_argument("--check", metavar="FILE.omex", help="open and validate an existing archive")
     archive.add_argument("--creator", action="append", metavar='"NAME <EMAIL> [ORCID]"',
                          help="creator of the archive and its models (repeatable); overrides models/metadata.toml")
->>>>>>> main
     archive.set_defaults(func=cmd_archive)
     ens = sub.add_parser("ensemble", help="run an experiment over a parameter cohort (models/uncertainty.toml)")
     ens.add_argument("experiment", metavar="EXPERIMENT", help="experiment id of experiments/catalogue.toml")
@@ -536,21 +489,16 @@ def parser() -> argparse.ArgumentParser:
     _engine_args(sens)
     sens.set_defaults(func=cmd_sensitivity)
     rev = sub.add_parser("review-questions", help="cohort answers: best target in OVX/GIOP, necroptotic share, diabetes")
-<<<<<<< HEAD
     rev.add_argument("--n", type=positive_int, required=True, help="number of members")
-    rev.add_argument("--output", type=path_arg, default="docs/ensemble", metavar="DIR")
-=======
-    rev.add_argument("--n", type=int, required=True, help="number of members")
-    rev.add_argument("--output", default="results/review-questions", metavar="DIR",
+    rev.add_argument("--output", type=path_arg, default="results/review-questions", metavar="DIR",
                      help="default results/review-questions (docs/ensemble holds the committed run)")
->>>>>>> main
     rev.add_argument("--resume", action="store_true")
     _engine_args(rev)
     rev.set_defaults(func=cmd_review_questions)
     return top
 
 
-SOLVER_COMMANDS = frozenset({"simulate", "cell-report", "predictions", "run", "check", "ensemble", "sensitivity",
+SOLVER_COMMANDS = frozenset({"simulate", "dose-response", "report", "cell-report", "predictions", "run", "check", "ensemble", "sensitivity",
                              "review-questions", "crosscheck", "export-copasi"})
 
 
@@ -570,18 +518,13 @@ def _os_error(err: OSError) -> NecroSbmlError:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-<<<<<<< HEAD
     """Entry point: run a sub-command; user errors one line on stderr, exit 2; Ctrl-C exit 130."""
-=======
-    """Entry point: run a sub-command; NecroSbmlError -> `error: ...` on stderr, exit 2."""
-    args = parser().parse_args(argv)
-    if args.no_cache:
-        os.environ["NECRO_SBML_NO_CACHE"] = "1"  # inherited by worker processes
->>>>>>> main
     try:
         args = parser().parse_args(argv)
     except SystemExit as exit_:  # usage errors (one line, exit 2) and --help (exit 0)
         return int(exit_.code or 0)
+    if args.no_cache:
+        os.environ["NECRO_SBML_NO_CACHE"] = "1"  # inherited by worker processes
     if args.debug:
         return args.func(args)
     try:

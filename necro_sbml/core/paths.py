@@ -6,11 +6,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
-<<<<<<< HEAD
 from necro_sbml.core.files import read_text
 
-ROOT: Path = Path(__file__).resolve().parent.parent.parent
-=======
 CHECKOUT: Path = Path(__file__).resolve().parent.parent.parent
 
 
@@ -22,7 +19,6 @@ def data_root(checkout: Path = CHECKOUT) -> Path:
 
 
 ROOT: Path = data_root()
->>>>>>> main
 MODELS_DIR: Path = ROOT / "models"
 SBML_DIR: Path = MODELS_DIR / "sbml"
 EXPERIMENTS_DIR: Path = ROOT / "experiments"

@@ -17,17 +17,14 @@ from necro_sbml.sedml.catalogue import load_catalogue, read_toml
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.building.metadata import Creator, load_metadata
 from necro_sbml.core.paths import EXPERIMENTS_DIR, ROOT, SBML_DIR
-<<<<<<< HEAD
-from necro_sbml.core.limits import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
-from necro_sbml.core.xmlguard import checked_xml, max_bytes
-
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps of a reproducible archive
-=======
 from necro_sbml.exchange.omex_metadata import (
     ARCHIVE_URI, Description, Labelled, citation_label, metadata_rdf, model_description, placeholder_creators, unique,
 )
 from necro_sbml.sedml.writer import reference_texts
->>>>>>> main
+from necro_sbml.core.limits import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
+from necro_sbml.core.xmlguard import checked_xml, max_bytes
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps of a reproducible archive
 
 ARCHIVE_META: Path = EXPERIMENTS_DIR / "archive.toml"
 SBML_FORMAT = "http://identifiers.org/combine.specifications/sbml.level-3.version-2"
@@ -158,7 +155,6 @@ def check_archive(path: Path) -> list[str]:
     return locations
 
 
-<<<<<<< HEAD
 def entry_name(path: Path, name: str) -> str:
     """An entry name normalised; absolute names and names climbing out of the archive are refused."""
     clean = posixpath.normpath(name.replace("\\", "/"))
@@ -185,7 +181,8 @@ def check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> set[str]:
     if total > MAX_TOTAL_BYTES:
         raise _bad(path, f"{total} bytes uncompressed in all (limit {MAX_TOTAL_BYTES})", None, "split the archive")
     return {info.filename for info in infos}
-=======
+
+
 def archive_warnings(path: Path) -> list[str]:
     """Curation warnings for a checked archive: metadata whose creators are only a placeholder person."""
     with zipfile.ZipFile(path) as zf:
@@ -195,7 +192,6 @@ def archive_warnings(path: Path) -> list[str]:
     return [f"{path}: metadata.rdf names no creator for {subject} (only a placeholder person); fix: name the "
             "submitter in models/metadata.toml or pass `necro-sbml archive --creator \"Given Family <e-mail> [ORCID]\"`"
             for subject in placeholder_creators(rdf)]
->>>>>>> main
 
 
 def _check_sedml(path: Path, archive: libcombine.CombineArchive, location: str, names: set[str]) -> None:
