@@ -125,3 +125,14 @@ def nonnegative_input_ids() -> frozenset[str]:
 def unit_of(model: str, id_: str) -> str | None:
     """The unit of a public id of a model (None for an id outside the interface)."""
     return next((i.unit for i in INTERFACE.get(model, []) if i.id == id_), None)
+
+
+NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr", "_0")
+# Rate constants, dissociation constants and amplitudes (k_x, K_x, Kd_x, D_x, A_x; module prefixes stripped).
+NONNEGATIVE_PREFIXES = ("k_", "K_", "Kd_", "D_", "A_")
+
+
+def is_nonnegative(id_: str) -> bool:
+    """True for doses, expression levels, switches, rate constants and initial amounts, which must not be negative."""
+    local = id_.rsplit("__", 1)[-1]
+    return local.endswith(NONNEGATIVE_SUFFIXES) or local.startswith(NONNEGATIVE_PREFIXES) or id_ in nonnegative_input_ids()
