@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,8 @@ def study_from_experiment(exp_id: str, until: float | None = None) -> Study:
         raise NecroSbmlError("ensembles of dose scans are not supported", id=exp_id,
                              fix="choose an experiment without a scan, or list the doses as conditions")
     end, points = exp.until, exp.points
+    if until is not None and not (math.isfinite(until) and 0 < until <= exp.until):
+        raise NecroSbmlError(f"bad --until {until}", id=exp_id, fix=f"give a time in (0, {exp.until:g}], the experiment's end")
     if until is not None:
         step = exp.until / (exp.points - 1)
         points, end = max(2, int(round(until / step)) + 1), float(until)

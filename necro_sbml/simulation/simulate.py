@@ -7,7 +7,8 @@ import functools
 import hashlib
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,19 +16,32 @@ import pandas as pd
 import libsbml
 import roadrunner
 
+from necro_sbml.core.console import c_stderr_silenced
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import LIST_HINT, TIME_UNIT, nonnegative_input_ids, unit_of
+from necro_sbml.core.interface import LIST_HINT, SWITCHES, TIME_UNIT, is_nonnegative, unit_of
 from necro_sbml.core.paths import SBML_DIR, model_names, sbml_path
+from necro_sbml.core.xmlguard import read_xml
 from necro_sbml.simulation import model_cache
 
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-10
 DEFAULT_POINTS = 241
-NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr")
 INTERFACE_DOC = LIST_HINT
 
 # sha256 of the SBML text -> pristine serialised RoadRunner state (compiled model, untouched values).
 _PRISTINE: dict[str, bytes] = {}
+
+
+@contextmanager
+def captured_solver_log() -> Iterator[None]:
+    """Keep libroadrunner's and CVODE's console log quiet; their message reaches the user in the error instead."""
+    level = roadrunner.Logger.getLevel()
+    roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
+    try:
+        with c_stderr_silenced():  # CVODE (sundials) prints its own lines to fd 2
+            yield
+    finally:
+        roadrunner.Logger.setLevel(level)
 
 
 def resolve_sbml(model: str | Path) -> Path:
@@ -73,7 +87,7 @@ def load(model: str | Path) -> roadrunner.RoadRunner:
     """A RoadRunner for a model name or SBML path, in its original state, with tight CVODE tolerances."""
     path = resolve_sbml(model)
     rr = roadrunner.RoadRunner()
-    rr.loadStateS(_pristine_state(path.read_text(encoding="utf-8")))
+    rr.loadStateS(_pristine_state(read_xml(path, "SBML")))
     rr.integrator.relative_tolerance = RELATIVE_TOLERANCE
     rr.integrator.absolute_tolerance = ABSOLUTE_TOLERANCE
     rr.necro_source = str(path)
@@ -107,11 +121,6 @@ def _check_id(rr: roadrunner.RoadRunner, id_: str) -> None:
     )
 
 
-def is_nonnegative(id_: str) -> bool:
-    """True for doses, expression levels and switches, which must not be negative."""
-    return id_.endswith(NONNEGATIVE_SUFFIXES) or id_ in nonnegative_input_ids()
-
-
 def as_value(id_: str, value: object) -> float:
     """Check an input value (number or numeric text) and return it as a finite float."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
@@ -123,7 +132,10 @@ def as_value(id_: str, value: object) -> float:
     if not math.isfinite(number):
         raise NecroSbmlError(f"value {value!r} is not finite", id=id_, fix="give a finite number")
     if number < 0 and is_nonnegative(id_):
-        raise NecroSbmlError(f"negative value {number:g}", id=id_, fix="doses, expression levels and switches are >= 0")
+        raise NecroSbmlError(f"negative value {number:g}", id=id_,
+                             fix="doses, expression levels, rate constants and amounts are >= 0")
+    if id_ in SWITCHES and number not in (0.0, 1.0):
+        raise NecroSbmlError(f"switch value {number:g} is neither 0 nor 1", id=id_, fix="give 0 or 1")
     return number
 
 
