@@ -16,6 +16,7 @@ from necro_sbml.sedml.execute import SedResult, write_outputs
 from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, evaluate, load_expectations
 from necro_sbml.sedml.writer import reference_texts
 from necro_sbml.sedml.suite import run_experiments
+from necro_sbml.simulation.study_data import load_studies
 
 DEFAULT_OUTPUT = Path("results") / "scorecard"
 
@@ -58,34 +59,63 @@ def _fmt(value: object) -> str:
 
 
 def verdict(o: Outcome) -> str:
-    """PASS, FAIL or KNOWN LIMITATION."""
+    """PASS, FAIL or KNOWN LIMITATION; a prediction HOLDS or DOES NOT HOLD (never a pass)."""
+    if o.is_prediction:
+        return "HOLDS" if o.passed else "DOES NOT HOLD"
     if o.passed:
         return "PASS"
     return "FAIL" if o.counts_as_failure else "KNOWN LIMITATION"
 
 
 def summary(outcomes: list[Outcome]) -> tuple[int, int, int]:
-    """Counts of passed, failed and known-limitation expectations."""
-    passed = sum(o.passed for o in outcomes)
-    failed = sum(o.counts_as_failure for o in outcomes)
-    return passed, failed, len(outcomes) - passed - failed
+    """Counts of passed, failed and known-limitation literature expectations (predictions left out)."""
+    claims = [o for o in outcomes if not o.is_prediction]
+    passed = sum(o.counts_as_pass for o in claims)
+    failed = sum(o.counts_as_failure for o in claims)
+    return passed, failed, len(claims) - passed - failed
 
 
-def markdown(outcomes: list[Outcome]) -> str:
-    """The scorecard as Markdown."""
-    passed, failed, limited = summary(outcomes)
-    refs = reference_texts()
-    lines = ["# necro-sbml scorecard", "",
-             f"{len(outcomes)} literature expectations: **{passed} pass, {failed} fail, {limited} known limitations**.",
-             "Expectations come from the cited studies (`experiments/expectations.tsv`), never from model output.", "",
-             "| | claim | source | experiment | assertion | model value | result |", "|---|---|---|---|---|---|---|"]
+def _table_rows(outcomes: list[Outcome]) -> list[str]:
+    """Markdown table rows, numbered."""
+    lines = []
     for i, o in enumerate(outcomes, start=1):
         e = o.expectation
         values = "; ".join(f"`{k}` = {_fmt(v)}" for k, v in o.values)
         result = verdict(o) + (f" ({e.note})" if e.note else "")
         lines.append(f"| {i} | \"{e.claim}\" | {', '.join(e.reference)} | {', '.join(e.experiments)} | "
                      f"`{e.assertion}` | {values} | {result} |")
-    lines += ["", "## Sources", ""]
+    return lines
+
+
+def study_data_section(outcomes: list[Outcome]) -> list[str]:
+    """Markdown: per primary-study table of experiments/data, the numbers read, missing and asserted on."""
+    lines = ["## Primary-study data (`experiments/data/`)", "",
+             "Numbers that could not be read in the paper are kept as missing rows, never guessed.", "",
+             "| study | numbers read | missing | expectations using it |", "|---|---|---|---|"]
+    for key, rows in load_studies().items():
+        users = [o.expectation.id for o in outcomes if f"'{key}'" in o.expectation.assertion]
+        read = sum(not r.missing for r in rows)
+        lines.append(f"| {key} | {read} | {len(rows) - read} | {', '.join(users) or '-'} |")
+    return lines
+
+
+def markdown(outcomes: list[Outcome]) -> str:
+    """The scorecard as Markdown."""
+    passed, failed, limited = summary(outcomes)
+    refs = reference_texts()
+    header = ["| | claim | source | experiment | assertion | model value | result |", "|---|---|---|---|---|---|---|"]
+    claims = [o for o in outcomes if not o.is_prediction]
+    predicted = [o for o in outcomes if o.is_prediction]
+    lines = ["# necro-sbml scorecard", "",
+             f"{len(claims)} literature expectations: **{passed} pass, {failed} fail, {limited} known limitations**.",
+             "Expectations come from the cited studies (`experiments/expectations.tsv`), never from model output;",
+             "`study_mean(...)`, `study_low(...)` and `study_high(...)` are the studies' own numbers (`experiments/data/`).",
+             "", *header, *_table_rows(claims)]
+    if predicted:
+        lines += ["", f"## Predictions ({len(predicted)}, not counted)", "",
+                  "What the model predicts where no study has measured it; reported, never counted as a pass.", "",
+                  *header, *_table_rows(predicted)]
+    lines += ["", *study_data_section(outcomes), "", "## Sources", ""]
     keys = sorted({k for o in outcomes for k in o.expectation.reference})
     lines += [f"- **{k}**: {refs.get(k, '')}" for k in keys]
     return "\n".join(lines) + "\n"
@@ -95,7 +125,8 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
     """The scorecard as HTML with each experiment's plots."""
     passed, failed, limited = summary(outcomes)
     esc = lambda s: html.escape(str(s))  # noqa: E731
-    colour = {"PASS": "#d4f4d4", "FAIL": "#f8d0d0", "KNOWN LIMITATION": "#f8ecc0"}
+    colour = {"PASS": "#d4f4d4", "FAIL": "#f8d0d0", "KNOWN LIMITATION": "#f8ecc0", "HOLDS": "#dde8f8",
+              "DOES NOT HOLD": "#dde8f8"}
     rows = []
     for o in outcomes:
         e = o.expectation
@@ -111,7 +142,8 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
     return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>necro-sbml scorecard</title>"
             "<style>body{font-family:sans-serif}td,th{border:1px solid #999;padding:4px;vertical-align:top}"
             "table{border-collapse:collapse}</style></head><body><h1>necro-sbml scorecard</h1>"
-            f"<p>{len(outcomes)} literature expectations: <b>{passed} pass, {failed} fail, {limited} known limitations</b>.</p>"
+            f"<p>{passed + failed + limited} literature expectations: <b>{passed} pass, {failed} fail, {limited} known limitations</b>"
+            f" (blue rows: {sum(o.is_prediction for o in outcomes)} predictions, not counted).</p>"
             "<table><tr><th>claim</th><th>source</th><th>experiment</th><th>assertion</th><th>model value</th><th>result</th></tr>"
             + "".join(rows) + "</table><h2>Experiments</h2>" + "".join(figures) + "</body></html>\n")
 
