@@ -222,7 +222,10 @@ class Evaluator:
         if isinstance(n, (ast.List, ast.Tuple)):
             return np.asarray([self.operand(e) for e in n.elts], dtype=float)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FUNCTIONS and not n.keywords:
-            return FUNCTIONS[n.func.id](*[self.node(a) for a in n.args])
+            value = FUNCTIONS[n.func.id](*[self.node(a) for a in n.args])
+            if n.func.id.startswith("study_") and ast.unparse(n) not in dict(self.values):
+                self.values.append((ast.unparse(n), value))  # the study's number, shown beside the model's
+            return value
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
             return self.column(n.value.id, n.attr)
         if isinstance(n, ast.Name) and n.id in CONSTANTS:

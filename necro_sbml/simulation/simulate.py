@@ -14,7 +14,7 @@ import pandas as pd
 import roadrunner
 
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import nonnegative_input_ids
+from necro_sbml.core.interface import input_upper_bounds, nonnegative_input_ids
 from necro_sbml.core.paths import model_names, sbml_path
 
 RELATIVE_TOLERANCE = 1e-8
@@ -103,6 +103,9 @@ def as_value(id_: str, value: object) -> float:
         raise NecroSbmlError(f"value {value!r} is not finite", id=id_, fix="give a finite number")
     if number < 0 and is_nonnegative(id_):
         raise NecroSbmlError(f"negative value {number:g}", id=id_, fix="doses, expression levels and switches are >= 0")
+    upper = input_upper_bounds().get(id_)
+    if upper is not None and number > upper:
+        raise NecroSbmlError(f"value {number:g} is above {upper:g}", id=id_, fix=f"give a value from 0 to {upper:g}")
     return number
 
 
