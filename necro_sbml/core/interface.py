@@ -49,6 +49,7 @@ DISEASE_INPUTS: list[InterfaceId] = [
     InterfaceId("glucose_mM", "input", 5.5, "mM", "blood glucose"),
     InterfaceId("ethanol", "input", 0.0, "dimensionless", "chronic alcohol exposure"),
     InterfaceId("iron_overload", "input", 0.0, "dimensionless", "iron overload"),
+    InterfaceId("TNF_expr", "input", 1.0, "dimensionless", "marrow TNF-alpha production relative to wild type (0 = knockout)"),
 ]
 TREATMENT_INPUTS: list[InterfaceId] = [
     InterfaceId("RANKL_block", "input", 0.0, "dimensionless", "fraction of RANKL neutralised (denosumab, OPG-Fc)", upper=1.0),
