@@ -8,11 +8,13 @@ ones a user calls first; each loads its stage on first use.
 
 from necro_sbml.core.exports import lazy_exports
 
+__version__ = "0.2.0"
+
 _EXPORTS = {
     "NecroSbmlError": ".core.errors",
     "load": ".simulation.simulate",
     "timecourse": ".simulation.simulate",
-    "steady_state": ".simulation.simulate",
+    "steady_state": ".simulation.steady",
     "dose_response": ".simulation.simulate",
     "execute": ".sedml.execute",
     "run_ensemble": ".ensembles.ensemble",

@@ -1,4 +1,4 @@
-"""Command line: necro-sbml build | validate | simulate | cell-report | predictions | experiments | run | check | archive | crosscheck | export-copasi | ensemble | sensitivity | review-questions."""
+"""Command line: necro-sbml list | simulate | dose-response | report | check | build | validate | cell-report | predictions | experiments | run | archive | crosscheck | export-copasi | ensemble | sensitivity | review-questions."""
 
 from __future__ import annotations
 
@@ -7,16 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic
-from necro_sbml.building.build import build_all, check_up_to_date, stale_message
+from necro_sbml import __version__
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.paths import model_names
-from necro_sbml.core.plots import render_timecourse
-from necro_sbml.simulation.parameter_sets import parameter_set
-from necro_sbml.analyses.predictions import predictions_report
-from necro_sbml.analyses.cell_report import cell_report
-from necro_sbml.simulation.simulate import timecourse
-from necro_sbml.building.validate import validate_sbml
+
+# Every command imports its stage when it runs: `necro-sbml --help` loads no pandas, matplotlib, roadrunner or libsbml.
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -29,6 +23,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build models; with --check, report stale committed SBML instead of writing."""
+    from necro_sbml.building.build import build_all, check_up_to_date, stale_message  # noqa: PLC0415
+    from necro_sbml.core.paths import model_names  # noqa: PLC0415
+
     names = args.models or model_names()
     if not args.check:
         for path in build_all(names):
@@ -42,24 +39,53 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate SBML files; exit 1 on errors or unit warnings."""
+    from necro_sbml.building.validate import validate_sbml  # noqa: PLC0415
+
     reports = [validate_sbml(Path(f)) for f in args.files]
     for report in reports:
         print(report.format())
     return 0 if all(r.ok for r in reports) else 1
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
-    """Simulate one model and write its CSV (and PNG) atomically."""
+def command_inputs(args: argparse.Namespace) -> tuple[dict[str, object], str]:
+    """Inputs from --parameter-set, then --condition, then --set (later wins), and a label naming them."""
+    from necro_sbml.simulation.parameter_sets import parameter_set  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import model_name  # noqa: PLC0415
+
     inputs: dict[str, object] = {}
+    labels = []
     if args.parameter_set:
         set_model, inputs = parameter_set(args.parameter_set)
-        if set_model != args.model:
+        if set_model != model_name(args.model):
             raise NecroSbmlError(f"parameter set is for model '{set_model}'", id=args.parameter_set,
                                  fix=f"simulate {set_model} or choose a set for {args.model}")
-    inputs.update(parse_assignment(s) for s in args.set)
+        labels.append(args.parameter_set)
+    if args.condition:
+        from necro_sbml.sedml.inventory import condition_inputs  # noqa: PLC0415
+
+        inputs.update(condition_inputs(model_name(args.model), args.condition))
+        labels.append(args.condition)
+    sets = dict(parse_assignment(s) for s in args.set)
+    inputs.update(sets)
+    labels += [f"{k}={v}" for k, v in sets.items()]
+    return inputs, ", ".join(labels) or "default inputs (untreated)"
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Simulate one model and write its CSV (and PNG) atomically."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.core.interface import outputs  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import model_name, timecourse  # noqa: PLC0415
+
+    inputs, label = command_inputs(args)
     columns = [c for c in args.columns.split(",") if c] if args.columns else None
     df = timecourse(args.model, inputs, until=args.until, points=args.points, selections=columns)
-    png = render_timecourse(df, list(df.columns), f"{args.model}") if args.plot else None
+    plotted = list(df.columns) if columns else [c for c in outputs(model_name(args.model)) if c in df.columns] or list(df.columns)
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_timecourse  # noqa: PLC0415  (matplotlib only when plotting)
+
+        png = render_timecourse(df, plotted, f"{model_name(args.model)}: {label}")
     for path in filter(None, (args.output, args.plot)):
         ensure_parent(Path(path))  # fail before writing anything
     write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
@@ -69,8 +95,82 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def dose_grid(text: str) -> list[float]:
+    """LO:HI:N as N doses, log-spaced when LO > 0 (linear from LO = 0)."""
+    import numpy as np  # noqa: PLC0415
+
+    parts = text.split(":")
+    try:
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError) as err:
+        raise NecroSbmlError(f"bad --range '{text}'", id="--range", fix="write LO:HI:N, e.g. --range 0.001:100:21") from err
+    if len(parts) != 3 or n < 2 or not 0 <= lo < hi:
+        raise NecroSbmlError(f"bad --range '{text}'", id="--range", fix="use 0 <= LO < HI and N >= 2, e.g. 0.001:100:21")
+    grid = np.geomspace(lo, hi, n) if lo > 0 else np.linspace(lo, hi, n)
+    return [float(d) for d in grid]
+
+
+def cmd_dose_response(args: argparse.Namespace) -> int:
+    """Final outputs against the dose of one input (CSV, optional PNG with the published IC50 range)."""
+    from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic  # noqa: PLC0415
+    from necro_sbml.core.interface import outputs  # noqa: PLC0415
+    from necro_sbml.simulation.reference_data import IC50_RANGES_UM  # noqa: PLC0415
+    from necro_sbml.simulation.simulate import dose_response, model_name, time_unit  # noqa: PLC0415
+
+    inputs, label = command_inputs(args)
+    name = model_name(args.model)
+    columns = [c for c in args.columns.split(",") if c] if args.columns else outputs(name)
+    if not columns:
+        raise NecroSbmlError("no outputs to report", id=name, fix="give --columns ID,...")
+    df = dose_response(args.model, inputs, args.drug, dose_grid(args.range), args.until, columns)
+    title = f"{name}: {args.drug} dose response at {args.until:g} {time_unit(args.model)}, {label}"
+    png = None
+    if args.plot:
+        from necro_sbml.core.plots import render_dose_response  # noqa: PLC0415
+
+        png = render_dose_response(df, title, IC50_RANGES_UM.get(args.drug))
+    for path in filter(None, (args.output, args.plot)):
+        ensure_parent(Path(path))
+    write_bytes_atomic(args.output, df.to_csv().encode("utf-8"))
+    if png is not None:
+        write_bytes_atomic(args.plot, png)
+    print(f"wrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print one inventory table (models, inputs, outputs, conditions, experiments, parameter sets)."""
+    from necro_sbml.sedml.inventory import listing  # noqa: PLC0415
+
+    table = listing(args.kind, args.model)
+    print(table.to_string(index=False, na_rep="") if len(table) else "(none)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the model report (Markdown, HTML, diagram) of each model."""
+    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
+
+    for model in args.models or default_models():
+        for path in write_report(model, Path(args.output)):
+            print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the model report (Markdown, HTML, diagram) of each model."""
+    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
+
+    for model in args.models or default_models():
+        for path in write_report(model, Path(args.output)):
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_cell_report(args: argparse.Namespace) -> int:
     """Run the cell report into the output directory."""
+    from necro_sbml.analyses.cell_report import cell_report  # noqa: PLC0415
+
     out = cell_report(Path(args.output))
     print(f"wrote {out}")
     return 0
@@ -78,6 +178,8 @@ def cmd_cell_report(args: argparse.Namespace) -> int:
 
 def cmd_predictions(args: argparse.Namespace) -> int:
     """Run the tissue predictions (target and cell-type comparisons) into the output directory."""
+    from necro_sbml.analyses.predictions import predictions_report  # noqa: PLC0415
+
     print(f"wrote {predictions_report(Path(args.output))}")
     return 0
 
@@ -176,7 +278,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Execute experiments (ids or 'all') into the output directory."""
     from necro_sbml.sedml.suite import run_to_directory  # noqa: PLC0415
 
-    results = run_to_directory(args.ids, Path(args.output))
+    results = run_to_directory(args.ids, Path(args.output), plots=not args.no_plots)
     print(f"wrote {len(results)} experiment(s) to {args.output}")
     return 0
 
@@ -192,7 +294,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         table = crosscheck.crosscheck(crosscheck.select([]))
         appendix = "## COPASI cross-check\n\n" + crosscheck.markdown(table)
         copasi_bad = len(crosscheck.failures(table))
-    outcomes = scorecard(Path(args.output), appendix=appendix)
+    outcomes = scorecard(Path(args.output), appendix=appendix, plots=not args.no_plots)
     passed, failed, limited = summary(outcomes)
     print(f"{passed} pass, {failed} fail, {limited} known limitations; report: {Path(args.output) / 'report.md'}")
     if copasi_bad:
@@ -202,21 +304,38 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     """Write the COMBINE archive, or check an existing one."""
-    from necro_sbml.exchange.archive import build_archive, check_archive  # noqa: PLC0415
+    from necro_sbml.exchange.archive import archive_warnings, build_archive, check_archive  # noqa: PLC0415
+    from necro_sbml.exchange.omex_metadata import parse_creator  # noqa: PLC0415
 
     if args.check:
-        print(f"{args.check}: {len(check_archive(Path(args.check)))} entries, OK")
+        entries = len(check_archive(Path(args.check)))
+        for warning in archive_warnings(Path(args.check)):
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"{args.check}: {entries} entries, OK")
         return 0
     if not args.output:
         raise NecroSbmlError("no output file", fix="give --output FILE.omex (or --check FILE.omex)")
-    print(f"wrote {build_archive(Path(args.output))}")
+    creators = tuple(parse_creator(c) for c in args.creator or ())
+    print(f"wrote {build_archive(Path(args.output), creators)}")
     return 0
+
+
+def _input_args(cmd: argparse.ArgumentParser) -> None:
+    """The input options simulate and dose-response share (applied in this order, later wins)."""
+    cmd.add_argument("--parameter-set", metavar="NAME", help="a documented parameter set (`necro-sbml list parameter-sets`)")
+    cmd.add_argument("--condition", metavar="NAME", help="a named condition such as TSZ or OVX (`necro-sbml list conditions`)")
+    cmd.add_argument("--set", action="append", default=[], metavar="ID=VALUE", help="one input by SBML id (`necro-sbml list inputs`)")
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with its sub-commands."""
     top = argparse.ArgumentParser(prog="necro-sbml", description=__doc__)
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
+    listing = sub.add_parser("list", help="list models, inputs, outputs, conditions, experiments or parameter-sets (with units, defaults)")
+    listing.add_argument("kind", choices=["models", "inputs", "outputs", "conditions", "experiments", "parameter-sets"])
+    listing.add_argument("model", nargs="?", metavar="MODEL", help="only this model (inputs, outputs, conditions, experiments)")
+    listing.set_defaults(func=cmd_list)
     build = sub.add_parser("build", help="compile, annotate, validate and write models/sbml/*.xml")
     build.add_argument("--check", action="store_true", help="exit 1 when a committed SBML file is stale")
     build.add_argument("models", nargs="*", metavar="MODEL")
@@ -226,14 +345,28 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
     sim = sub.add_parser("simulate", help="time course of one model to CSV (and PNG)")
     sim.add_argument("model", metavar="MODEL", help="model name or SBML file")
-    sim.add_argument("--set", action="append", default=[], metavar="ID=VALUE")
     sim.add_argument("--until", type=float, required=True, help="end time in model time units")
     sim.add_argument("--points", type=int, default=None)
     sim.add_argument("--output", required=True, metavar="FILE.csv")
     sim.add_argument("--plot", metavar="FILE.png")
-    sim.add_argument("--columns", metavar="ID,...")
-    sim.add_argument("--parameter-set", metavar="NAME", help="a documented set from models/parameter_sets.toml (applied before --set)")
+    sim.add_argument("--columns", metavar="ID,...", help="ids to write (default: every species and rule); the plot shows them, else the interface outputs")
+    _input_args(sim)
     sim.set_defaults(func=cmd_simulate)
+    dose = sub.add_parser("dose-response", help="final outputs against the dose of one input (CSV and PNG)")
+    dose.add_argument("model", metavar="MODEL", help="model name or SBML file")
+    dose.add_argument("--drug", required=True, metavar="ID", help="the input to scan, e.g. Nec1_uM")
+    dose.add_argument("--range", required=True, metavar="LO:HI:N", help="N doses from LO to HI, log-spaced when LO > 0")
+    dose.add_argument("--until", type=float, default=24.0, help="read the outputs at this time (model time units; default 24)")
+    dose.add_argument("--output", required=True, metavar="FILE.csv")
+    dose.add_argument("--plot", metavar="FILE.png", help="also draw the curves (with the published IC50 range of the drug)")
+    dose.add_argument("--columns", metavar="ID,...", help="outputs (default: the model's interface outputs)")
+    _input_args(dose)
+    dose.set_defaults(func=cmd_dose_response)
+    model_report = sub.add_parser("report", help="model report: diagram, species, reactions, parameters with sources (MD + HTML)")
+    model_report.add_argument("models", nargs="*", metavar="MODEL", help="model names or SBML files (default: every model)")
+    model_report.add_argument("--output", default="results/models", metavar="DIR",
+                              help="default results/models (docs/models holds the committed reports)")
+    model_report.set_defaults(func=cmd_report)
     report = sub.add_parser("cell-report", help="build, validate and run the canonical cell conditions")
     report.add_argument("--output", required=True, metavar="DIR")
     report.set_defaults(func=cmd_cell_report)
@@ -254,14 +387,18 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute SED-ML experiments: reports as CSV, plots as PNG")
     run.add_argument("ids", nargs="*", metavar="ID", help="experiment ids, or 'all' (default)")
     run.add_argument("--output", required=True, metavar="DIR")
+    run.add_argument("--no-plots", action="store_true", help="write the report tables only (no PNG plots)")
     run.set_defaults(func=cmd_run)
     check = sub.add_parser("check", help="run all experiments and score the literature expectations")
     check.add_argument("--output", default="results/scorecard", metavar="DIR")
+    check.add_argument("--no-plots", action="store_true", help="write the scorecard and tables only (no PNG plots)")
     check.add_argument("--crosscheck", action="store_true", help="also run every model and experiment in COPASI and append the deviation table")
     check.set_defaults(func=cmd_check)
     archive = sub.add_parser("archive", help="write (or --check) the COMBINE archive")
     archive.add_argument("--output", metavar="FILE.omex")
     archive.add_argument("--check", metavar="FILE.omex", help="open and validate an existing archive")
+    archive.add_argument("--creator", action="append", metavar='"NAME <EMAIL> [ORCID]"',
+                         help="creator of the archive and its models (repeatable); overrides models/metadata.toml")
     archive.set_defaults(func=cmd_archive)
     ens = sub.add_parser("ensemble", help="run an experiment over a parameter cohort (models/uncertainty.toml)")
     ens.add_argument("experiment", metavar="EXPERIMENT", help="experiment id of experiments/catalogue.toml")
@@ -280,7 +417,8 @@ def parser() -> argparse.ArgumentParser:
     sens.set_defaults(func=cmd_sensitivity)
     rev = sub.add_parser("review-questions", help="cohort answers: best target in OVX/GIOP, necroptotic share, diabetes")
     rev.add_argument("--n", type=int, required=True, help="number of members")
-    rev.add_argument("--output", default="docs/ensemble", metavar="DIR")
+    rev.add_argument("--output", default="results/review-questions", metavar="DIR",
+                     help="default results/review-questions (docs/ensemble holds the committed run)")
     rev.add_argument("--resume", action="store_true")
     _engine_args(rev)
     rev.set_defaults(func=cmd_review_questions)

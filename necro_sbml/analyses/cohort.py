@@ -23,7 +23,7 @@ from necro_sbml.ensembles.members import Study
 from necro_sbml.analyses.predictions import DISEASES, INHIBITORS, MODEL, OCCUPANCY_FOLD, preserved
 from necro_sbml.simulation.simulate import load
 from necro_sbml.ensembles.uncertainty import UNCERTAINTY, load_uncertainty
-from necro_sbml.core.plots import png_bytes
+from necro_sbml.core.plots import legend_outside, png_bytes
 
 TARGET_DRUGS = {"RIPK1": "Nec1_uM", "RIPK3": "GSK872_uM", "MLKL": "NSA_uM"}  # one representative drug per target
 GLYCAEMIA = {  # name -> inputs
@@ -110,10 +110,12 @@ def probability_plot(targets: pd.DataFrame) -> bytes:
         ax.barh(labels, table[target], left=left, color=f"C{k}", label=f"{target} inhibition best")
         left += table[target].to_numpy()
     ax.invert_yaxis()
-    ax.set_xlabel("probability over the cohort of preserving the most bone")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.set_xlabel("probability over the cohort of preserving the most bone (fraction of members)")
+    ax.set_ylabel("disease / glycaemia (condition)")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_title("Which target preserves the most bone, over the parameter cohort", fontsize="medium")
+    legend_outside(ax)
     ax.tick_params(axis="y", labelsize="x-small")
-    fig.tight_layout()
     return png_bytes(fig)
 
 
@@ -128,9 +130,11 @@ def share_plot(members: pd.DataFrame) -> bytes:
                tick_labels=[f"{d} {gl.replace('_', ' ')}" for (d, gl), _ in groups])
     ax.axvline(0.5, color="grey", linewidth=0.8, linestyle="--")
     ax.invert_yaxis()
-    ax.set_xlabel("necroptotic share of osteocyte death over the disease run (box: quartiles, whiskers: 5-95%)")
+    ax.set_xlabel("necroptotic share of osteocyte death (fraction; box: quartiles, whiskers: 5-95%)")
+    ax.set_ylabel("disease / glycaemia (condition)")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_title("Necroptotic share of osteocyte death, over the parameter cohort", fontsize="medium")
     ax.tick_params(axis="y", labelsize="x-small")
-    fig.tight_layout()
     return png_bytes(fig)
 
 

@@ -82,9 +82,9 @@ def bar_chart(df: pd.DataFrame, label_cols: list[str], title: str) -> bytes:
     ax.barh(labels, df["bone_preserved"], color=["C2" if v > 0 else "C3" for v in df["bone_preserved"]])
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.invert_yaxis()
-    ax.set_xlabel("share of bone loss prevented")
-    ax.set_title(title)
-    fig.tight_layout()
+    ax.set_xlabel("share of the OVX bone loss prevented (fraction of the sham - OVX BV/TV difference)")
+    ax.set_ylabel(" / ".join(label_cols).replace("_", " ") + " (intervention)")
+    ax.set_title(title, fontsize="medium")
     return png_bytes(fig)
 
 

@@ -18,7 +18,7 @@ from necro_sbml.core.paths import ANNOTATIONS
 HEADER = ("model", "id", "name", "sbo", "qualifier", "uris", "note")
 MODEL_ROW_ID = "__model__"
 ALL_MODELS = "*"
-URI_PATTERN = re.compile(r"^https?://identifiers\.org/\S+$")
+URI_PATTERN = re.compile(r"^https://identifiers\.org/\S+$")  # https, as identifiers.org recommends
 SBO_PATTERN = re.compile(r"^SBO:\d{7}$")
 
 # Default SBO terms where the table gives none.
@@ -84,7 +84,7 @@ def _parse_row(path: Path, line: int, cells: list[str]) -> AnnotationRow:
     for uri in uri_list:
         if not URI_PATTERN.match(uri):
             raise NecroSbmlError(
-                f"bad URI '{uri}'", file=where, id=id_, fix="use an identifiers.org URI such as http://identifiers.org/uniprot:Q13546"
+                f"bad URI '{uri}'", file=where, id=id_, fix="use an https identifiers.org URI such as https://identifiers.org/uniprot:Q13546"
             )
     if uri_list and not qualifier:
         raise NecroSbmlError("URIs without a qualifier", file=where, id=id_, fix="add a qualifier such as bqbiol:is")

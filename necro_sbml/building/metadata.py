@@ -17,12 +17,19 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 @dataclass(frozen=True)
 class Creator:
-    """One model creator (vCard fields)."""
+    """One model creator: a person (placeholder=True marks a record a curator must still fill)."""
 
     given: str
     family: str
     email: str = ""
     organisation: str = ""
+    orcid: str = ""
+    placeholder: bool = False
+
+    @property
+    def name(self) -> str:
+        """Given and family name."""
+        return f"{self.given} {self.family}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ def _parse_entry(model_id: str, entry: dict, path: Path) -> ModelMetadata:
     except TypeError as err:
         raise NecroSbmlError(
             f"bad creator entry: {err}", file=path, id=model_id,
-            fix="use only the keys given, family, email, organisation",
+            fix="use only the keys given, family, email, organisation, orcid, placeholder",
         ) from err
     return ModelMetadata(entry["description"], creators, str(entry["created"]), str(entry["modified"]))
 

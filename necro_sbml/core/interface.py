@@ -1,4 +1,4 @@
-"""The public SBML ids of each model (copied from shared/model-interface.md): kind, default, unit."""
+"""The public SBML ids of each model (the README's interface table; `necro-sbml list inputs`): kind, default, unit."""
 
 from __future__ import annotations
 
@@ -87,6 +87,14 @@ TISSUE: list[InterfaceId] = [
 BONE: list[InterfaceId] = [*DISEASE_INPUTS, *TREATMENT_INPUTS, *BONE_OUTPUTS]
 
 INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE, "bone_remodelling": BONE}
+# Rate-rule parameters that only accumulate (they may grow at a steady state): frozen for steady states.
+CUMULATIVE: dict[str, tuple[str, ...]] = {
+    "necroptosis": ("necroptotic_frac", "apoptotic_frac"),
+    # tissue instances count no deaths (count_deaths = 0); their counters are constant but still ODE variables
+    "osteoporosis": tuple(f"{cell}__{frac}" for cell in ("ocy", "obl", "ocl") for frac in ("necroptotic_frac", "apoptotic_frac")),
+}
+TIME_UNIT: dict[str, str] = {"necroptosis": "h", "osteoporosis": "day", "bone_remodelling": "day"}
+LIST_HINT = "run `necro-sbml list inputs MODEL` (or see the interface table in README.md)"
 
 
 def inputs(model: str) -> list[InterfaceId]:
@@ -107,3 +115,8 @@ def input_upper_bounds() -> dict[str, float]:
 def nonnegative_input_ids() -> frozenset[str]:
     """Ids of every public input of every model (all are doses, levels or switches: never negative)."""
     return frozenset(i.id for ids in INTERFACE.values() for i in ids if i.kind == "input")
+
+
+def unit_of(model: str, id_: str) -> str | None:
+    """The unit of a public id of a model (None for an id outside the interface)."""
+    return next((i.unit for i in INTERFACE.get(model, []) if i.id == id_), None)

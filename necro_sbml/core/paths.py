@@ -1,11 +1,22 @@
-"""Repository locations: models, compiled SBML, experiments, annotation table."""
+"""Data locations: models, compiled SBML, experiments, annotation table (checkout or installed package data)."""
 
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
-ROOT: Path = Path(__file__).resolve().parent.parent.parent
+CHECKOUT: Path = Path(__file__).resolve().parent.parent.parent
+
+
+def data_root(checkout: Path = CHECKOUT) -> Path:
+    """The directory holding models/ and experiments/: the source checkout, else the wheel's package data."""
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
+        return checkout
+    return Path(str(resources.files("necro_sbml") / "_data"))
+
+
+ROOT: Path = data_root()
 MODELS_DIR: Path = ROOT / "models"
 SBML_DIR: Path = MODELS_DIR / "sbml"
 EXPERIMENTS_DIR: Path = ROOT / "experiments"

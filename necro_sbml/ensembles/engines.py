@@ -73,6 +73,9 @@ def run_jobs(fn: Callable, jobs: Sequence, *, workers: int = 1, scheduler: str |
              init: Callable | None = None, init_args: tuple = ()) -> Iterator[Any]:
     """Results of fn(job) for every job, as they complete, on the chosen engine."""
     workers = check_workers(workers)
+    if workers > 1 and len(jobs) < workers:
+        print(f"warning: {workers} workers but only {len(jobs)} chunk(s) to run: {max(len(jobs), 1)} worker(s) will be busy "
+              "(lower --chunk-size to split the work)", file=sys.stderr, flush=True)
     if scheduler:
         return _dask(fn, jobs, scheduler, workers, init, init_args)
     if workers == 1:

@@ -28,7 +28,8 @@ from necro_sbml.ensembles.engines import progress, run_jobs
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.ensembles.members import MemberResult, MemberRunner, Study, quiet_solver_log
 from necro_sbml.ensembles.uncertainty import Uncertainty
-from necro_sbml.core.plots import png_bytes
+from necro_sbml.core.interface import TIME_UNIT, unit_of
+from necro_sbml.core.plots import axis_label, honest_limits, is_fraction, legend_outside, png_bytes
 
 DEFAULT_CHUNK = 50
 QUANTILES = (0.05, 0.5, 0.95)
@@ -268,7 +269,7 @@ def final_summary(finals: pd.DataFrame, study: Study) -> pd.DataFrame:
                          "median": stats.median(), "q95": stats.quantile(0.95)}).reset_index()
 
 
-def fan_chart(band: pd.DataFrame, output: str, title: str) -> bytes:
+def fan_chart(band: pd.DataFrame, output: str, title: str, unit: str = "", time_unit: str = "") -> bytes:
     """PNG bytes of one output's median and 5-95% band over time, one colour per condition."""
     from matplotlib.figure import Figure  # noqa: PLC0415
 
@@ -277,11 +278,11 @@ def fan_chart(band: pd.DataFrame, output: str, title: str) -> bytes:
     for k, (condition, rows) in enumerate(band[band["output"] == output].groupby("condition", sort=False)):
         ax.fill_between(rows["time"], rows["q05"], rows["q95"], color=f"C{k}", alpha=0.25, linewidth=0)
         ax.plot(rows["time"], rows["median"], color=f"C{k}", label=f"{condition} (median, 5-95%)")
-    ax.set_xlabel("time")
-    ax.set_ylabel(output)
+    ax.set_xlabel(axis_label("time", time_unit))
+    ax.set_ylabel(axis_label(output, unit))
+    honest_limits(ax, band.loc[band["output"] == output, ["q05", "q95"]].to_numpy(dtype=float), is_fraction(unit, [output]))
     ax.set_title(title, fontsize="small")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
+    legend_outside(ax)
     return png_bytes(fig)
 
 
@@ -302,5 +303,6 @@ def write_summary(output: str | Path, study: Study) -> list[Path]:
     for column in study.outputs:
         if len(band):
             title = f"{study.name}: {column}, {n_ok} of {len(members)} members"
-            written.append(write_bytes_atomic(summary / f"fan_{column}.png", fan_chart(band, column, title)))
+            png = fan_chart(band, column, title, unit_of(study.model, column) or "", TIME_UNIT.get(study.model, ""))
+            written.append(write_bytes_atomic(summary / f"fan_{column}.png", png))
     return written

@@ -7,7 +7,6 @@ engines (necro_sbml.ensembles.ensemble), chunked and written as Parquet like any
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from necro_sbml.core.atomic import write_bytes_atomic, write_text_atomic
+from necro_sbml.core.plots import legend_outside, png_bytes, unit_text
 from necro_sbml.simulation.conditions import TSZ
 from necro_sbml.ensembles.ensemble import DEFAULT_CHUNK, _prepare, execute_chunks, final_values, plan_chunks, read_members, run_manifest
 from necro_sbml.core.errors import NecroSbmlError
@@ -36,6 +36,7 @@ class Outcome:
     description: str
     study: Study
     reduce: Callable[[pd.DataFrame], pd.Series]  # finals pivoted (member x (output, condition)) -> per member
+    unit: str = "dimensionless"
 
 
 def _bv_loss(f: pd.DataFrame) -> pd.Series:
@@ -56,7 +57,7 @@ def _share(f: pd.DataFrame) -> pd.Series:
 
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("bv_loss_ovx_14w", "trabecular BV/TV loss (% of sham) 14 weeks after OVX (tissue)",
-            Study("bv_loss_ovx_14w", "osteoporosis", {"sham": {}, "OVX": OVX}, 98.0, 2, ("BV_TV",)), _bv_loss),
+            Study("bv_loss_ovx_14w", "osteoporosis", {"sham": {}, "OVX": OVX}, 98.0, 2, ("BV_TV",)), _bv_loss, "% of sham BV/TV"),
     Outcome("necroptotic_frac_tsz_24h", "necroptotic fraction under TSZ at 24 h (cell model)",
             Study("necroptotic_frac_tsz_24h", "necroptosis", {"TSZ": dict(TSZ)}, 24.0, 2, ("necroptotic_frac",)), _tsz),
     Outcome("ocy_necroptosis_share_ovx_8w", "osteocyte necroptosis / (necroptosis + apoptosis) at 8 weeks OVX (tissue)",
@@ -119,7 +120,7 @@ def analyse(method: str, prob: dict, units: np.ndarray, y: np.ndarray, seed: int
                          "ST_conf": res["ST_conf"]}).sort_values("ST", ascending=False)
 
 
-def bar_plot(table: pd.DataFrame, method: str, title: str) -> bytes:
+def bar_plot(table: pd.DataFrame, method: str, title: str, unit: str = "dimensionless") -> bytes:
     """PNG bytes of the indices as horizontal bars (mu* for Morris; S1 and ST for Sobol)."""
     from matplotlib.figure import Figure  # noqa: PLC0415
 
@@ -128,19 +129,17 @@ def bar_plot(table: pd.DataFrame, method: str, title: str) -> bytes:
     pos = np.arange(len(table))
     if method == "morris":
         ax.barh(pos, table["mu_star"], xerr=table["mu_star_conf"], color="C0")
-        ax.set_xlabel("Morris mu* (mean |elementary effect| over the unit quantile range)")
+        ax.set_xlabel(f"Morris mu*, mean |elementary effect| over each factor's quantile range ({unit_text(unit)})")
     else:
         ax.barh(pos - 0.2, table["S1"], height=0.4, xerr=table["S1_conf"], label="S1 (first order)", color="C0")
         ax.barh(pos + 0.2, table["ST"], height=0.4, xerr=table["ST_conf"], label="ST (total)", color="C1")
-        ax.legend(fontsize="small")
-        ax.set_xlabel("Sobol index")
+        legend_outside(ax)
+        ax.set_xlabel("Sobol index (share of outcome variance)")
     ax.set_yticks(pos, table["factor"], fontsize="small")
+    ax.set_ylabel("factor (uncertainty-table parameter)")
     ax.invert_yaxis()
-    ax.set_title(title, fontsize="small")
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    ax.set_title(title, fontsize="small", wrap=True)
+    return png_bytes(fig)
 
 
 def sensitivity(method: str, outcome_name: str, n: int, output: str | Path, *, seed: int = 0, workers: int = 1,
@@ -161,5 +160,5 @@ def sensitivity(method: str, outcome_name: str, n: int, output: str | Path, *, s
     stem = Path(output) / f"{out.name}_{method}"
     write_text_atomic(stem.with_suffix(".csv"), result.to_csv(index=False))
     title = f"{method.title()}: {out.description} ({len(units)} runs; outcome median {np.nanmedian(y):.3g})"
-    write_bytes_atomic(stem.with_suffix(".png"), bar_plot(result, method, title))
+    write_bytes_atomic(stem.with_suffix(".png"), bar_plot(result, method, title, out.unit))
     return result

@@ -17,7 +17,7 @@ import pandas as pd
 
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import INTERFACE
+from necro_sbml.core.interface import CUMULATIVE, INTERFACE
 from necro_sbml.core.paths import model_names
 from necro_sbml.simulation.simulate import as_value, resolve_sbml
 
@@ -29,13 +29,6 @@ LSODA = "Deterministic (LSODA)"
 # Time course per model: (duration in model time units, output intervals).
 TIME_COURSES: dict[str, tuple[float, int]] = {"necroptosis": (24.0, 240), "osteoporosis": (730.0, 730)}
 DEFAULT_TIME_COURSE = (100.0, 100)
-
-# Rate-rule parameters that only accumulate (they may grow at a steady state); frozen for steady-state checks.
-CUMULATIVE: dict[str, tuple[str, ...]] = {
-    "necroptosis": ("necroptotic_frac", "apoptotic_frac"),
-    # tissue instances count no deaths (count_deaths = 0); their counters are constant but still ODE variables
-    "osteoporosis": tuple(f"{cell}__{frac}" for cell in ("ocy", "obl", "ocl") for frac in ("necroptotic_frac", "apoptotic_frac")),
-}
 
 SEVERITY = {
     COPASI.CCopasiMessage.RAW: "raw", COPASI.CCopasiMessage.TRACE: "trace",
@@ -300,7 +293,17 @@ def save_cps(model: str | Path, path: Path) -> Path:
     if not path.is_file():
         detail = "; ".join(m.text for m in actionable(drain_messages()))[:500]
         raise NecroSbmlError(f"COPASI could not save the model: {detail}", file=path, fix="choose a writable output directory")
+    path.write_text(known_sbo_urns(path.read_text(encoding="utf-8")), encoding="utf-8")
     return path
+
+
+def known_sbo_urns(cps: str) -> str:
+    """The .cps text with the SBO terms COPASI files under 'urn:miriam:unknown:' given its own obo.sbo URN.
+
+    COPASI turns each sboTerm into a MIRIAM `is` reference but its bundled registry misses the SBO
+    resource on import; its built-in functions use urn:miriam:obo.sbo:SBO:NNNNNNN, the form written here.
+    """
+    return cps.replace("urn:miriam:unknown:SBO:", "urn:miriam:obo.sbo:SBO:")
 
 
 def export_copasi(output: str | Path, models: Sequence[str] | None = None) -> list[Path]:

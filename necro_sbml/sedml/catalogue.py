@@ -134,15 +134,31 @@ def _experiment(entry: dict, models: dict[str, ModelEntry], treatments: dict, pa
     )
 
 
-def load_catalogue(path: Path = CATALOGUE) -> dict[str, Experiment]:
-    """All experiments of the catalogue, by id, in file order."""
-    data = read_toml(path)
-    models = {k: ModelEntry(k, v["source"], v["time_unit"]) for k, v in data.get("models", {}).items()}
+def _treatments(data: dict) -> dict[str, dict[str, dict[str, float]]]:
+    """Named treatments by model (catalogue [treatments.<model>] plus the documented parameter sets)."""
     treatments = {m: {t: {k: float(v) for k, v in ins.items()} for t, ins in ts.items()}
                   for m, ts in data.get("treatments", {}).items()}
     for name in parameter_set_names():  # documented parameter sets are treatments of their model too
         model, values = parameter_set(name)
         treatments.setdefault(model, {})[name] = values
+    return treatments
+
+
+def named_treatments(path: Path = CATALOGUE) -> dict[str, dict[str, dict[str, float]]]:
+    """model -> treatment name -> inputs by SBML id, as `simulate --condition NAME` uses them."""
+    return _treatments(read_toml(path))
+
+
+def _models(data: dict) -> dict[str, ModelEntry]:
+    """The models a parsed catalogue declares (SED-ML source and time unit), by id."""
+    return {k: ModelEntry(k, v["source"], v["time_unit"]) for k, v in data.get("models", {}).items()}
+
+
+def load_catalogue(path: Path = CATALOGUE) -> dict[str, Experiment]:
+    """All experiments of the catalogue, by id, in file order."""
+    data = read_toml(path)
+    models = _models(data)
+    treatments = _treatments(data)
     experiments: dict[str, Experiment] = {}
     for entry in data.get("experiments", []):
         exp = _experiment(entry, models, treatments, path)

@@ -22,7 +22,7 @@ import roadrunner
 
 from necro_sbml.simulation import simulate
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.plots import png_bytes
+from necro_sbml.sedml.instances import Instance, InstancePool
 
 CVODE_IDS = {"KISAO:0000019"}
 STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:0000568", "KISAO:0000569"}
@@ -119,6 +119,7 @@ class ModelSpec:
     sbml: Path
     values: dict[str, float]
     species: dict[str, tuple[str, float]] = field(default_factory=dict)  # id -> (attribute, value); also derived parameters ('value')
+    settable_species: dict[str, float] = field(default_factory=dict)  # selector -> value of the species without initial assignment
 
 
 def parameter_id(xpath: str, path: Path, element: str, id_: str) -> str:
@@ -139,8 +140,8 @@ def _check_inputs(rr: roadrunner.RoadRunner, values: dict[str, float], path: Pat
                              file=path, id=err.id, fix=err.fix) from err
 
 
-def resolve_model(model: libsedml.SedModel, path: Path) -> ModelSpec:
-    """The SBML file and parameter changes of one SED-ML model."""
+def resolve_model(model: libsedml.SedModel, path: Path, pool: InstancePool) -> ModelSpec:
+    """The SBML file and parameter changes of one SED-ML model, checked once on an instance of the run's pool."""
     mid, source = model.getId(), model.getSource()
     if model.isSetLanguage() and "sbml" not in model.getLanguage().lower():
         raise unsupported(path, "model", mid, "use an SBML model (language urn:sedml:language:sbml)")
@@ -160,44 +161,49 @@ def resolve_model(model: libsedml.SedModel, path: Path) -> ModelSpec:
             species[match.group(1)] = (match.group(2), float(change.getNewValue()))
         else:
             values[parameter_id(target, path, "changeAttribute", mid)] = float(change.getNewValue())
-    rr = simulate.load(sbml)
-    # Parameters with initial assignments are derived values the generator writes for tellurium (like species).
-    for pid in set(values) & set(rr.getInitialAssignmentIds()):
-        species[pid] = ("value", values.pop(pid))
-    _check_inputs(rr, values, path, f"model id='{mid}'")
-    for sid in (s for s, (attribute, _) in species.items() if attribute != "value"):
-        if sid not in rr.model.getFloatingSpeciesIds() + rr.model.getBoundarySpeciesIds():
-            raise NecroSbmlError(f"<changeAttribute> of model '{mid}' targets a species not in {sbml.name}", file=path,
-                                 id=sid, fix="target a species of the model")
-    spec = ModelSpec(mid, sbml, values, species)
-    instantiate(spec, path)  # checks species values against initial assignments
+    instance = pool.acquire(sbml)
+    try:
+        rr = instance.rr
+        # Parameters with initial assignments are derived values the generator writes for tellurium (like species).
+        for pid in set(values) & set(rr.getInitialAssignmentIds()):
+            species[pid] = ("value", values.pop(pid))
+        _check_inputs(rr, values, path, f"model id='{mid}'")
+        for sid in (s for s, (attribute, _) in species.items() if attribute != "value"):
+            if sid not in rr.model.getFloatingSpeciesIds() + rr.model.getBoundarySpeciesIds():
+                raise NecroSbmlError(f"<changeAttribute> of model '{mid}' targets a species not in {sbml.name}", file=path,
+                                     id=sid, fix="target a species of the model")
+        assigned = set(rr.getInitialAssignmentIds())
+        settable = {_species_selector(sid, attribute): value for sid, (attribute, value) in species.items() if sid not in assigned}
+        spec = ModelSpec(mid, sbml, values, species, settable)
+        _check_assigned(instantiate(instance, spec), spec, assigned, path)
+    finally:
+        pool.release(instance)
     return spec
 
 
-def instantiate(spec: ModelSpec, path: Path | None = None) -> roadrunner.RoadRunner:
-    """A RoadRunner in the model's initial state with its changes applied (initial assignments follow).
+def _species_selector(sid: str, attribute: str) -> str:
+    """The roadrunner selector of a changeAttribute on a species (or on a derived parameter's value)."""
+    return {"initialConcentration": f"init([{sid}])", "value": sid}.get(attribute, f"init({sid})")
 
-    A species value set on a species that has an initial assignment must equal the assignment's value
-    (SBML: the assignment wins; the generator writes them for tellurium, see necro_sbml.sedml.writer).
+
+def _check_assigned(rr: roadrunner.RoadRunner, spec: ModelSpec, assigned: set[str], path: Path) -> None:
+    """A species value set on a species that has an initial assignment must equal the assignment's value.
+
+    (SBML: the assignment wins; the generator writes them for tellurium, see necro_sbml.sedml.writer.)
     """
-    rr = simulate.load(spec.sbml)
-    for id_, value in spec.values.items():
-        rr.model.setValue(f"init({id_})", value)
-    rr.resetAll()
-    assigned = set(rr.getInitialAssignmentIds())
     for sid, (attribute, value) in spec.species.items():
-        selector = f"init([{sid}])" if attribute == "initialConcentration" else f"init({sid})"
-        if attribute == "value":
-            selector = sid
-        if sid not in assigned:
-            rr.model.setValue(selector, value)
-        elif not math.isclose(rr[selector], value, rel_tol=1e-9, abs_tol=1e-12):
+        selector = _species_selector(sid, attribute)
+        if sid in assigned and not math.isclose(rr[selector], value, rel_tol=1e-9, abs_tol=1e-12):
             raise NecroSbmlError(f"changeAttribute sets {attribute} {value:g} but the initial assignment gives "
                                  f"{rr[selector]:g}", file=path, id=sid,
                                  fix="regenerate the SED-ML with `necro-sbml experiments`")
-    if spec.species:
-        rr.reset()
-    return rr
+
+
+def instantiate(instance: Instance, spec: ModelSpec, active: dict[str, float] | None = None) -> roadrunner.RoadRunner:
+    """Restore an instance to the model's initial state with its changes and active setValues (assignments follow)."""
+    values = {f"init({id_})": value for id_, value in {**spec.values, **(active or {})}.items()}
+    instance.restore({**values, **spec.settable_species})
+    return instance.rr
 
 
 # ------------------------------------------------------------------------------------- run
@@ -211,8 +217,16 @@ class Context:
     doc: libsedml.SedDocument
     models: dict[str, ModelSpec]
     selections: dict[str, set[str]]  # model id -> ids the data generators read
-    instances: dict[str, roadrunner.RoadRunner] = field(default_factory=dict)
+    pool: InstancePool = field(default_factory=InstancePool)
+    instances: dict[str, Instance] = field(default_factory=dict)  # model id -> instance, for one top-level task
     active: dict[str, dict[str, float]] = field(default_factory=dict)  # setValues of the enclosing repeatedTasks
+    known: dict[Path, set[str]] = field(default_factory=dict)  # SBML file -> its parameter and species ids
+
+    def release(self) -> None:
+        """Give the instances back to the pool (every top-level task starts from a reset)."""
+        for instance in self.instances.values():
+            self.pool.release(instance)
+        self.instances.clear()
 
 
 def _configure(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ctx: Context) -> None:
@@ -255,19 +269,16 @@ def _simulate(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ids: list[
 
 
 def _instance(model_id: str, ctx: Context, reset: bool) -> roadrunner.RoadRunner:
-    """The running instance of a model, (re)created in its initial state when reset or new.
+    """The running instance of a model, restored to its initial state when reset or new.
 
     A reset keeps the setValues of the enclosing repeatedTasks (tellurium re-applies them too).
     """
-    if reset or model_id not in ctx.instances:
-        rr = instantiate(ctx.models[model_id])
-        active = ctx.active.get(model_id, {})
-        for pid, value in active.items():
-            rr.model.setValue(f"init({pid})", value)
-        if active:
-            rr.resetAll()
-        ctx.instances[model_id] = rr
-    return ctx.instances[model_id]
+    if model_id not in ctx.instances:
+        ctx.instances[model_id] = ctx.pool.acquire(ctx.models[model_id].sbml)
+        reset = True
+    if reset:
+        instantiate(ctx.instances[model_id], ctx.models[model_id], ctx.active.get(model_id, {}))
+    return ctx.instances[model_id].rr
 
 
 def run_simple(task: libsedml.SedTask, ctx: Context, reset: bool) -> list[Leaf]:
@@ -297,9 +308,9 @@ def range_values(rng: libsedml.SedRange, ctx: Context, task_id: str) -> np.ndarr
     raise unsupported(ctx.path, rng.getElementName(), task_id, "use a uniformRange (linear or log) or a vectorRange")
 
 
-def _apply_set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], ctx: Context, reset: bool) -> None:
-    """Apply the setValue changes of one iteration to the running instances (and remember them)."""
-    touched = set()
+def _set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], ctx: Context) -> list[tuple[str, str, float]]:
+    """The (model, parameter, value) setValue changes of one iteration, checked."""
+    changes = []
     for change in task.getListOfTaskChanges():
         mid = change.getModelReference()
         if mid not in ctx.models:
@@ -309,15 +320,22 @@ def _apply_set_values(task: libsedml.SedRepeatedTask, ranges: dict[str, float], 
             raise unsupported(ctx.path, "setValue variable", task.getId(), "compute setValue from ranges and parameters only")
         names = {**ranges, **{p.getId(): p.getValue() for p in change.getListOfParameters()}}
         value = float(evaluate_math(change.getMath(), names, (ctx.path, f"setValue of {task.getId()}")))
-        rr = _instance(mid, ctx, False)
-        _check_inputs(rr, {pid: value}, ctx.path, f"setValue of repeatedTask id='{task.getId()}'")
-        rr.model.setValue(f"init({pid})", value)
-        rr.model.setValue(pid, value)
+        _check_inputs(_instance(mid, ctx, False), {pid: value}, ctx.path, f"setValue of repeatedTask id='{task.getId()}'")
+        changes.append((mid, pid, value))
+    return changes
+
+
+def _apply_set_values(changes: list[tuple[str, str, float]], models: set[str], ctx: Context, reset: bool) -> None:
+    """Apply one iteration's setValues (and remember them); a reset restores the task's models with them applied."""
+    for mid, pid, value in changes:
         ctx.active.setdefault(mid, {})[pid] = value
-        touched.add(mid)
-    if reset:
-        for mid in touched:  # initial assignments follow the new values
-            ctx.instances[mid].resetAll()
+    if reset:  # one restore per model: initial assignments follow the new values
+        for mid in models | {mid for mid, _, _ in changes}:
+            _instance(mid, ctx, True)
+        return
+    for mid, pid, value in changes:
+        ctx.instances[mid].set_init(f"init({pid})", value)
+        ctx.instances[mid].rr.model.setValue(pid, value)
 
 
 def _task_models(task: libsedml.SedAbstractTask, ctx: Context) -> set[str]:
@@ -340,9 +358,7 @@ def run_repeated(task: libsedml.SedRepeatedTask, ctx: Context, reset: bool) -> l
         current = {rid: float(vals[min(k, len(vals) - 1)]) for rid, vals in ranges.items()}
         iteration_reset = reset if k == 0 else task.getResetModel()
         saved = {mid: dict(values) for mid, values in ctx.active.items()}
-        for mid in models if iteration_reset else ():
-            _instance(mid, ctx, True)
-        _apply_set_values(task, current, ctx, iteration_reset)
+        _apply_set_values(_set_values(task, current, ctx), models, ctx, iteration_reset)
         for sub in subtasks:
             leaves.extend(run_task(ctx.doc.getTask(sub.getTask()), ctx, reset=False))
         ctx.active = saved
@@ -381,11 +397,19 @@ def _check_variable(var: libsedml.SedVariable, sel: str, models: set[str], ctx: 
     if sel == "time":
         return
     for mid in models:
-        rr = simulate.load(ctx.models[mid].sbml)
-        known = set(rr.model.getGlobalParameterIds()) | set(rr.model.getFloatingSpeciesIds()) | set(rr.model.getBoundarySpeciesIds())
-        if sel not in known:
+        if sel not in _known_ids(ctx.models[mid].sbml, ctx):
             raise NecroSbmlError(f"variable target is not in model {ctx.models[mid].sbml.name}", file=ctx.path, id=sel,
-                                 fix=f"target an id of the model (variable '{var.getId()}'); see shared/model-interface.md")
+                                 fix=f"target an id of the model (variable '{var.getId()}'); run `necro-sbml list outputs` or see README.md's interface table")
+
+
+def _known_ids(sbml: Path, ctx: Context) -> set[str]:
+    """The global parameter and species ids of an SBML file (read once per document)."""
+    if sbml not in ctx.known:
+        instance = ctx.pool.acquire(sbml)
+        model = instance.rr.model
+        ctx.known[sbml] = set(model.getGlobalParameterIds()) | set(model.getFloatingSpeciesIds()) | set(model.getBoundarySpeciesIds())
+        ctx.pool.release(instance)
+    return ctx.known[sbml]
 
 
 def collect_selections(ctx: Context) -> None:
@@ -423,14 +447,30 @@ def check_outputs(ctx: Context) -> None:
             raise unsupported(ctx.path, out.getElementName(), out.getId(), "use report or plot2D")
 
 
-def execute(path: str | Path) -> SedResult:
-    """Run every task of a SED-ML file and compute its data generators and reports."""
+def run_tasks(ctx: Context) -> dict[str, list[Leaf]]:
+    """Every top-level task's leaf results; each starts from reset instances, given back to the pool after it."""
+    results = {}
+    try:
+        for task in ctx.doc.getListOfTasks():
+            results[task.getId()] = run_task(task, ctx)
+            ctx.release()
+    finally:
+        ctx.release()
+    return results
+
+
+def execute(path: str | Path, pool: InstancePool | None = None) -> SedResult:
+    """Run every task of a SED-ML file and compute its data generators and reports.
+
+    pool: the model instances of the run (pass one pool to every file of a run to load each SBML file once).
+    """
     path = Path(path).resolve()
     doc = read_document(path)
-    ctx = Context(path, doc, {m.getId(): resolve_model(m, path) for m in doc.getListOfModels()}, {})
+    pool = InstancePool() if pool is None else pool
+    ctx = Context(path, doc, {m.getId(): resolve_model(m, path, pool) for m in doc.getListOfModels()}, {}, pool)
     check_outputs(ctx)
     collect_selections(ctx)
-    results = {t.getId(): run_task(t, ctx) for t in doc.getListOfTasks()}
+    results = run_tasks(ctx)
     result = SedResult(path)
     for dg in doc.getListOfDataGenerators():
         result.generators[dg.getId()] = generator_values(dg, results, ctx)
@@ -449,6 +489,32 @@ def report_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame({label: np.asarray(values).reshape(values.shape[0], -1).T.ravel() for label, values in columns.items()})
 
 
+@dataclass(frozen=True)
+class PlotSpec:
+    """A plot2D as plain data (picklable, so plots render in worker processes)."""
+
+    id: str
+    title: str
+    curves: tuple[tuple[np.ndarray, np.ndarray, str], ...]  # (x, y, label)
+    axes: tuple[tuple[str, str] | None, tuple[str, str] | None]  # (scale, label) of x and y
+
+
+def _axis(axis: libsedml.SedAxis | None) -> tuple[str, str] | None:
+    """An axis as (scale, label)."""
+    if axis is None:
+        return None
+    return ("log" if axis.getType() == libsedml.SEDML_AXISTYPE_LOG10 else "linear", axis.getName())
+
+
+def plot_specs(result: SedResult) -> list[PlotSpec]:
+    """The plot2D outputs of an executed file with their data."""
+    gens, doc = result.generators, read_document(result.file)  # keep doc alive while its outputs are read
+    return [PlotSpec(out.getId(), out.getName() or out.getId(),
+                     tuple((gens[c.getXDataReference()], gens[c.getYDataReference()], c.getName() or c.getId())
+                           for c in out.getListOfCurves()), (_axis(out.getXAxis()), _axis(out.getYAxis())))
+            for out in doc.getListOfOutputs() if out.getTypeCode() == libsedml.SEDML_OUTPUT_PLOT2D]
+
+
 def _curve(ax, x: np.ndarray, y: np.ndarray, label: str) -> None:
     """Draw one curve: a line per iteration, or final values against x when x is constant per iteration."""
     x, y = np.atleast_2d(x.T).T, np.atleast_2d(y.T).T
@@ -461,34 +527,42 @@ def _curve(ax, x: np.ndarray, y: np.ndarray, label: str) -> None:
         line.set_color(lines[0].get_color())
 
 
-def render_plot(plot: libsedml.SedPlot2D, generators: dict[str, np.ndarray]) -> bytes:
+def render_plot(spec: PlotSpec) -> bytes:
     """PNG bytes of a plot2D (matplotlib Agg)."""
     from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib only when plotting)
 
+    from necro_sbml.core.plots import honest_limits, legend_outside, png_bytes  # noqa: PLC0415
+
     fig = Figure(figsize=(7, 4.5), dpi=100)
     ax = fig.add_subplot()
-    for curve in plot.getListOfCurves():
-        _curve(ax, generators[curve.getXDataReference()], generators[curve.getYDataReference()], curve.getName() or curve.getId())
-    for axis, set_scale, set_label in ((plot.getXAxis(), ax.set_xscale, ax.set_xlabel), (plot.getYAxis(), ax.set_yscale, ax.set_ylabel)):
+    for x, y, label in spec.curves:
+        _curve(ax, x, y, label)
+    for axis, set_scale, set_label in ((spec.axes[0], ax.set_xscale, ax.set_xlabel), (spec.axes[1], ax.set_yscale, ax.set_ylabel)):
         if axis is not None:
-            set_scale("log" if axis.getType() == libsedml.SEDML_AXISTYPE_LOG10 else "linear")
-            set_label(axis.getName())
-    ax.set_title(plot.getName() or plot.getId(), fontsize="small")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
+            set_scale(axis[0])
+            set_label(axis[1])
+    y_name = spec.axes[1][1] if spec.axes[1] is not None else ""
+    values = np.concatenate([np.ravel(y) for _, y, _ in spec.curves]) if spec.curves else np.zeros(0)
+    honest_limits(ax, values, y_name.endswith("(fraction)") and y_name.split(" ")[0].endswith("_frac"))
+    ax.set_title(spec.title, fontsize="small")
+    legend_outside(ax)
     return png_bytes(fig)
 
 
-def write_outputs(result: SedResult, out_dir: Path) -> list[Path]:
-    """Write every report as <id>.csv and every plot2D as <id>.png into out_dir."""
+def write_reports(result: SedResult, out_dir: Path) -> list[Path]:
+    """Write every report as <id>.csv into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for report_id, columns in result.reports.items():
         report_frame(columns).to_csv(out_dir / f"{report_id}.csv", index=False)
         written.append(out_dir / f"{report_id}.csv")
-    doc = read_document(result.file)
-    for out in doc.getListOfOutputs():
-        if out.getTypeCode() == libsedml.SEDML_OUTPUT_PLOT2D:
-            (out_dir / f"{out.getId()}.png").write_bytes(render_plot(out, result.generators))
-            written.append(out_dir / f"{out.getId()}.png")
+    return written
+
+
+def write_outputs(result: SedResult, out_dir: Path) -> list[Path]:
+    """Write every report as <id>.csv and every plot2D as <id>.png into out_dir (in this process)."""
+    written = write_reports(result, out_dir)
+    for spec in plot_specs(result):
+        (out_dir / f"{spec.id}.png").write_bytes(render_plot(spec))
+        written.append(out_dir / f"{spec.id}.png")
     return written

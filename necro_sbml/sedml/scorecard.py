@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -12,10 +12,11 @@ import numpy as np
 from necro_sbml.core.atomic import atomic_output_dir, write_text_atomic
 from necro_sbml.sedml.catalogue import load_catalogue, select
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.sedml.execute import SedResult, write_outputs
+from necro_sbml.sedml.execute import SedResult
 from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, evaluate, load_expectations
-from necro_sbml.sedml.writer import reference_texts
-from necro_sbml.sedml.suite import run_experiments
+from necro_sbml.core.templates import render
+from necro_sbml.sedml.writer import reference_links, reference_texts
+from necro_sbml.sedml.suite import run_experiments, write_results
 from necro_sbml.simulation.study_data import load_studies
 
 DEFAULT_OUTPUT = Path("results") / "scorecard"
@@ -117,55 +118,45 @@ def markdown(outcomes: list[Outcome]) -> str:
                   *header, *_table_rows(predicted)]
     lines += ["", *study_data_section(outcomes), "", "## Sources", ""]
     keys = sorted({k for o in outcomes for k in o.expectation.reference})
-    lines += [f"- **{k}**: {refs.get(k, '')}" for k in keys]
+    links = reference_links(keys)
+    lines += [f"- **{k}**: {refs.get(k, '')}" + (f" <{links[k]['url']}>" if links.get(k, {}).get("url") else "") for k in keys]
     return "\n".join(lines) + "\n"
 
 
-def html_report(outcomes: list[Outcome], plots: dict[str, list[str]]) -> str:
-    """The scorecard as HTML with each experiment's plots."""
+def claim_plots(o: Outcome, plots: dict[str, list[str]]) -> list[str]:
+    """The plots beside a claim: its experiments' plots of the outputs its assertion reads (all when none match)."""
+    files = [f for exp_id in o.expectation.experiments for f in plots.get(exp_id, [])]
+    named = [f for f in files if any(f"_{out}.png" in f for out in re.findall(r"\.(\w+)", o.expectation.assertion))]
+    return (named or files)[:3]
+
+
+def html_report(outcomes: list[Outcome], plots: dict[str, list[str]], appendix: str = "") -> str:
+    """The scorecard as HTML (core/templates/scorecard.html.j2): verdict first, plots beside each claim, sources linked."""
     passed, failed, limited = summary(outcomes)
-    esc = lambda s: html.escape(str(s))  # noqa: E731
-    colour = {"PASS": "#d4f4d4", "FAIL": "#f8d0d0", "KNOWN LIMITATION": "#f8ecc0", "HOLDS": "#dde8f8",
-              "DOES NOT HOLD": "#dde8f8"}
-    rows = []
-    for o in outcomes:
-        e = o.expectation
-        values = "<br>".join(f"<code>{esc(k)}</code> = {esc(_fmt(v))}" for k, v in o.values)
-        exps = ", ".join(f'<a href="#{esc(x)}">{esc(x)}</a>' for x in e.experiments)
-        rows.append(f'<tr style="background:{colour[verdict(o)]}"><td>&ldquo;{esc(e.claim)}&rdquo;</td>'
-                    f"<td>{esc(', '.join(e.reference))}</td><td>{exps}</td><td><code>{esc(e.assertion)}</code></td>"
-                    f"<td>{values}</td><td>{verdict(o)}{'<br>' + esc(e.note) if e.note else ''}</td></tr>")
-    figures = []
-    for exp_id, files in plots.items():
-        imgs = "".join(f'<img src="{esc(f)}" width="480" alt="{esc(f)}">' for f in files)
-        figures.append(f'<h3 id="{esc(exp_id)}">{esc(exp_id)}</h3>{imgs}')
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>necro-sbml scorecard</title>"
-            "<style>body{font-family:sans-serif}td,th{border:1px solid #999;padding:4px;vertical-align:top}"
-            "table{border-collapse:collapse}</style></head><body><h1>necro-sbml scorecard</h1>"
-            f"<p>{passed + failed + limited} literature expectations: <b>{passed} pass, {failed} fail, {limited} known limitations</b>"
-            f" (blue rows: {sum(o.is_prediction for o in outcomes)} predictions, not counted).</p>"
-            "<table><tr><th>claim</th><th>source</th><th>experiment</th><th>assertion</th><th>model value</th><th>result</th></tr>"
-            + "".join(rows) + "</table><h2>Experiments</h2>" + "".join(figures) + "</body></html>\n")
+    rows = [{"id": o.expectation.id, "verdict": verdict(o), "css": "PREDICTION" if o.is_prediction else verdict(o).split()[-1], "note": o.expectation.note,
+             "claim": o.expectation.claim, "keys": o.expectation.reference, "experiments": o.expectation.experiments,
+             "assertion": o.expectation.assertion, "values": [(k, _fmt(v)) for k, v in o.values],
+             "plots": claim_plots(o, plots)} for o in outcomes]
+    references = reference_links({k for o in outcomes for k in o.expectation.reference})
+    studies = [(key, sum(not r.missing for r in rows_), sum(r.missing for r in rows_)) for key, rows_ in load_studies().items()]
+    return render("scorecard.html.j2", outcomes=outcomes, passed=passed, failed=failed, limited=limited, rows=rows,
+                  references=references, plots=plots, appendix=appendix, studies=studies,
+                  predictions=sum(o.is_prediction for o in outcomes))
 
 
 def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,
-              results: dict[str, SedResult] | None = None, appendix: str = "") -> list[Outcome]:
+              results: dict[str, SedResult] | None = None, appendix: str = "", plots: bool = True) -> list[Outcome]:
     """Run all experiments (unless results are given), evaluate all expectations, write report.md, report.html, plots.
 
-    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table).
+    appendix: Markdown appended to both reports (e.g. the COPASI cross-check table); plots=False writes tables only.
     """
     expectations = load_expectations()
     if results is None:
         results = run_experiments(select([], load_catalogue()), progress)
     outcomes = evaluate_all(results, expectations)
     with atomic_output_dir(output) as tmp:
-        plots = {}
-        for exp_id, result in results.items():
-            written = write_outputs(result, tmp / exp_id)
-            plots[exp_id] = [f"{exp_id}/{p.name}" for p in written if p.suffix == ".png"]
+        written = write_results(results, tmp, plots)
+        figures = {exp_id: [f"{exp_id}/{p.name}" for p in files if p.suffix == ".png"] for exp_id, files in written.items()}
         write_text_atomic(tmp / "report.md", markdown(outcomes) + (f"\n{appendix}" if appendix else ""))
-        page = html_report(outcomes, plots)
-        if appendix:
-            page = page.replace("</body></html>", f"<h2>Appendix</h2><pre>{html.escape(appendix)}</pre></body></html>")
-        write_text_atomic(tmp / "report.html", page)
+        write_text_atomic(tmp / "report.html", html_report(outcomes, figures, appendix))
     return outcomes

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.sedml.catalogue import Experiment, load_catalogue, select
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.sedml.execute import SedResult, execute, write_outputs
+from necro_sbml.sedml.execute import SedResult, execute, plot_specs, render_plot, write_reports
+from necro_sbml.sedml.instances import InstancePool
 
 
 def progress_line(i: int, n: int, label: str, stream: TextIO) -> None:
@@ -20,18 +23,41 @@ def progress_line(i: int, n: int, label: str, stream: TextIO) -> None:
 
 
 def run_experiments(experiments: list[Experiment], progress: TextIO | None = sys.stderr) -> dict[str, SedResult]:
-    """Execute the experiments' SED-ML files in order; results by experiment id."""
-    results = {}
+    """Execute the experiments' SED-ML files in order (each SBML file loaded once); results by experiment id."""
+    results, pool = {}, InstancePool()
     for i, exp in enumerate(experiments, start=1):
         if progress is not None:
             progress_line(i, len(experiments), exp.id, progress)
         if not exp.path.is_file():
             raise NecroSbmlError("SED-ML file missing", file=exp.path, id=exp.id, fix="run `necro-sbml experiments`")
-        results[exp.id] = execute(exp.path)
+        results[exp.id] = execute(exp.path, pool)
     return results
 
 
-def run_to_directory(ids: list[str], output: Path, progress: TextIO | None = sys.stderr) -> dict[str, SedResult]:
+def plot_workers() -> int:
+    """Processes that render plots: the machine's cores, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def write_results(results: dict[str, SedResult], out_dir: Path, plots: bool = True, workers: int | None = None) -> dict[str, list[Path]]:
+    """Write out_dir/<id>/*.csv and, with plots, *.png (rendered in a process pool); files written, by experiment."""
+    written = {exp_id: write_reports(result, out_dir / exp_id) for exp_id, result in results.items()}
+    jobs = [(exp_id, spec) for exp_id, result in results.items() for spec in (plot_specs(result) if plots else [])]
+    workers = plot_workers() if workers is None else workers
+    specs = [spec for _, spec in jobs]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            images = list(pool.map(render_plot, specs, chunksize=max(1, len(jobs) // (4 * workers))))
+    else:
+        images = [render_plot(spec) for spec in specs]
+    for (exp_id, spec), png in zip(jobs, images):
+        path = out_dir / exp_id / f"{spec.id}.png"
+        path.write_bytes(png)
+        written[exp_id].append(path)
+    return written
+
+
+def run_to_directory(ids: list[str], output: Path, progress: TextIO | None = sys.stderr, plots: bool = True) -> dict[str, SedResult]:
     """Run the named experiments ('all' or none = every one) and write output/<id>/*.csv|png atomically.
 
     Everything is computed before anything is written, so an error leaves earlier results intact.
@@ -39,6 +65,5 @@ def run_to_directory(ids: list[str], output: Path, progress: TextIO | None = sys
     experiments = select(ids, load_catalogue())
     results = run_experiments(experiments, progress)
     with atomic_output_dir(output) as tmp:
-        for exp_id, result in results.items():
-            write_outputs(result, tmp / exp_id)
+        write_results(results, tmp, plots)
     return results

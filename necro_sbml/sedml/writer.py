@@ -12,6 +12,8 @@ import libsedml
 from necro_sbml.core.atomic import write_bytes_atomic
 from necro_sbml.sedml.catalogue import Experiment, Scan, load_catalogue
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.interface import unit_of
+from necro_sbml.core.plots import axis_label
 from necro_sbml.core.paths import EXPERIMENTS_DIR, MODELS_DIR
 from necro_sbml.simulation.simulate import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, load, set_inputs
 
@@ -23,6 +25,7 @@ TIME_SYMBOL = "urn:sedml:symbol:time"
 # CVODE tolerances (KISAO:0000209 relative, KISAO:0000211 absolute), those of necro_sbml.simulation.simulate.
 TOLERANCES = {"KISAO:0000209": RELATIVE_TOLERANCE, "KISAO:0000211": ABSOLUTE_TOLERANCE}
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+DOI = re.compile(r"doi:\s*(10\.\S+?)[,;.]?(?:\s|$)")
 REFERENCES: Path = MODELS_DIR / "REFERENCES.md"
 
 
@@ -45,6 +48,17 @@ def reference_texts(path: Path = REFERENCES) -> dict[str, str]:
     """Citation key -> bibliographic text (before the dash) from models/REFERENCES.md."""
     found = re.findall(r"^- \*\*([A-Za-z0-9]+)\*\*: (.+?)(?: — |$)", path.read_text(encoding="utf-8"), flags=re.M)
     return dict(found)
+
+
+def reference_links(keys: set[str] | list[str], path: Path = REFERENCES) -> dict[str, dict[str, str]]:
+    """key -> {text, url} for the keys known to models/REFERENCES.md (url from the DOI, when the entry gives one)."""
+    texts = reference_texts(path)
+    links = {}
+    for key in sorted(set(keys)):
+        if key in texts:
+            doi = DOI.search(texts[key] + " ")
+            links[key] = {"text": texts[key], "url": f"https://doi.org/{doi.group(1)}" if doi else ""}
+    return links
 
 
 def _check(ok: int, what: str, exp: Experiment) -> None:
@@ -138,7 +152,7 @@ def check_against_model(exp: Experiment, sbml_file: Path) -> None:
         for id_ in cond:
             if id_ not in inputs:
                 raise NecroSbmlError(f"condition {name} sets an id that is not an input parameter of {sbml_file.name}",
-                                     file=exp.path, id=id_, fix="use an input id of shared/model-interface.md")
+                                     file=exp.path, id=id_, fix="use an input id (`necro-sbml list inputs`, or the interface table in README.md)")
     for out in exp.outputs:
         if out not in params and model.getSpecies(out) is None:
             raise NecroSbmlError(f"output not in {sbml_file.name}", file=exp.path, id=out, fix="use a public output id")
@@ -330,13 +344,15 @@ def _add_outputs(doc: libsedml.SedDocument, exp: Experiment, species: set[str]) 
                         [(param, f"scan_{name}_{param}")] + [(o, f"scan_{name}_{o}") for o in exp.outputs])
     for out in exp.outputs:
         curves = [(name, f"{name}_time", f"{name}_{out}") for name in exp.conditions]
-        _add_plot(doc, f"plot_{out}", f"{exp.title}: {out}", curves, f"time ({unit})", out)
+        _add_plot(doc, f"plot_{out}", f"{exp.title}: {out}", curves, axis_label("time", unit),
+                  axis_label(out, unit_of(exp.model.id, out) or ""))
     if exp.scan is not None:
         param = exp.scan.parameter
         for out in exp.outputs:
             curves = [(name, f"scan_{name}_{param}", f"scan_{name}_{out}") for name in exp.conditions]
             _add_plot(doc, f"plot_scan_{out}", f"{out} at {exp.until:g} {unit} against {param}", curves,
-                      param, out, log_x=exp.scan.range == "log")
+                      axis_label(param, unit_of(exp.model.id, param) or ""),
+                      axis_label(out, unit_of(exp.model.id, out) or ""), log_x=exp.scan.range == "log")
 
 
 def validation_errors(text: str) -> list[str]:

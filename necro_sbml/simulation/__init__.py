@@ -8,7 +8,7 @@ from necro_sbml.core.exports import lazy_exports
 _EXPORTS = {
     "load": ".simulate",
     "timecourse": ".simulate",
-    "steady_state": ".simulate",
+    "steady_state": ".steady",
     "dose_response": ".simulate",
     "condition": ".conditions",
     "CANONICAL": ".conditions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import math
 import numbers
@@ -11,17 +12,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import libsbml
 import roadrunner
 
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import input_upper_bounds, nonnegative_input_ids
-from necro_sbml.core.paths import model_names, sbml_path
+from necro_sbml.core.interface import LIST_HINT, TIME_UNIT, input_upper_bounds, nonnegative_input_ids, unit_of
+from necro_sbml.core.paths import SBML_DIR, model_names, sbml_path
 
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-10
 DEFAULT_POINTS = 241
 NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr")
-INTERFACE_DOC = "see shared/model-interface.md (necro_sbml/interface.py)"
+INTERFACE_DOC = LIST_HINT
 
 # sha256 of the SBML text -> pristine serialised RoadRunner state (compiled model, untouched values).
 _PRISTINE: dict[str, bytes] = {}
@@ -36,10 +38,10 @@ def resolve_sbml(model: str | Path) -> Path:
         return candidate
     path = sbml_path(str(model))
     if not path.is_file():
-        names = model_names()
+        names = sorted(p.stem for p in SBML_DIR.glob("*.xml")) or model_names()
         raise NecroSbmlError(
             "unknown model", file=path, id=str(model),
-            fix=f"use one of: {', '.join(names) or '(none)'}, or run `necro-sbml build`",
+            fix=f"use one of: {', '.join(names) or '(none)'} (`necro-sbml list models`), or give an SBML file",
         )
     return path
 
@@ -69,9 +71,13 @@ def _source(rr: roadrunner.RoadRunner) -> str:
 
 
 def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
-    """Global parameters whose value is not fixed by a rule."""
-    ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
-    return [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
+    """Global parameters whose value is not fixed by a rule (listed once per loaded model)."""
+    settable = getattr(rr, "necro_settable", None)
+    if settable is None:
+        ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
+        settable = [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
+        rr.necro_settable = settable
+    return settable
 
 
 def _check_id(rr: roadrunner.RoadRunner, id_: str) -> None:
@@ -164,6 +170,50 @@ def _run(rr: roadrunner.RoadRunner, until: float, points: int, selections: list[
     return frame.set_index("time")
 
 
+@functools.lru_cache(maxsize=16)
+def _declared_units(path: str, mtime: float) -> dict[str, str]:
+    """Unit ids the SBML file declares for its species (substance[/volume]) and parameters."""
+    model = libsbml.readSBMLFromFile(path).getModel()
+    if model is None:
+        return {}
+    units = {p.getId(): p.getUnits() for p in model.getListOfParameters() if p.getUnits()}
+    for s in model.getListOfSpecies():
+        substance = s.getSubstanceUnits() or model.getSubstanceUnits()
+        compartment = model.getCompartment(s.getCompartment())
+        volume = (compartment.getUnits() or model.getVolumeUnits()) if compartment else ""
+        units[s.getId()] = substance if s.getHasOnlySubstanceUnits() or not volume else f"{substance}/{volume}"
+    return units
+
+
+def model_name(model: str | Path) -> str:
+    """The model id behind a model name or SBML path (the file's stem)."""
+    return resolve_sbml(model).stem
+
+
+def units_for(model: str | Path, ids: Sequence[str]) -> dict[str, str]:
+    """Unit of each id: the public interface's (core/interface.py) first, else the unit the SBML declares."""
+    path = resolve_sbml(model)
+    declared = _declared_units(str(path), path.stat().st_mtime)
+    return {i: unit_of(path.stem, i) or declared.get(i, "") for i in ids}
+
+
+def time_unit(model: str | Path) -> str:
+    """The time unit of a model ('h' for the cell model, 'day' for the bone models; SBML's otherwise)."""
+    path = resolve_sbml(model)
+    if path.stem in TIME_UNIT:
+        return TIME_UNIT[path.stem]
+    sbml = libsbml.readSBMLFromFile(str(path)).getModel()
+    return (sbml.getTimeUnits() if sbml is not None else "") or "time unit"
+
+
+def with_units(df: pd.DataFrame, model: str | Path) -> pd.DataFrame:
+    """df with attrs["units"] (column -> unit) and attrs["time_unit"] set, and the index named `time`."""
+    df.attrs["units"] = units_for(model, list(df.columns))
+    df.attrs["time_unit"] = time_unit(model)
+    df.attrs["model"] = model_name(model)
+    return df
+
+
 def timecourse(
     model: str | Path,
     inputs: Mapping[str, object] | None = None,
@@ -171,27 +221,13 @@ def timecourse(
     points: int | None = None,
     selections: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Simulate a model from its initial state under inputs; columns are SBML ids, index is time."""
+    """Simulate a model from its initial state under inputs; columns are SBML ids, index is time.
+
+    `df.attrs["units"]` maps every column to its unit and `df.attrs["time_unit"]` names the index's unit."""
     rr = load(model)
     set_inputs(rr, inputs or {})
     columns = _check_selections(rr, selections) if selections else default_selections(rr)
-    return _run(rr, until, points or DEFAULT_POINTS, columns)
-
-
-def steady_state(model: str | Path, inputs: Mapping[str, object] | None = None) -> pd.Series:
-    """The steady state (species and rule-defined parameters) reached from the initial state."""
-    rr = load(model)
-    set_inputs(rr, inputs or {})
-    solver = rr.getSteadyStateSolver()
-    solver.setValue("allow_presimulation", True)
-    solver.setValue("presimulation_time", 1e4)
-    ids = default_selections(rr)[1:]
-    rr.steadyStateSelections = ids
-    try:
-        rr.steadyState()
-    except RuntimeError as err:
-        raise NecroSbmlError(f"no steady state found: {err}", file=_source(rr), fix="use timecourse with a long horizon") from err
-    return pd.Series(np.asarray(rr.getSteadyStateValues()), index=ids, name="steady_state")
+    return with_units(_run(rr, until, points or DEFAULT_POINTS, columns), model)
 
 
 def dose_response(
@@ -212,4 +248,7 @@ def dose_response(
         _apply(rr, {**base, dose_id: as_value(dose_id, dose)})
         rows.append(_run(rr, until, 2, columns).iloc[-1].to_numpy())
     index = pd.Index([float(d) for d in doses], name=dose_id)
-    return pd.DataFrame(rows, index=index, columns=columns[1:])
+    frame = pd.DataFrame(rows, index=index, columns=columns[1:])
+    frame.attrs["units"] = units_for(model, [dose_id, *frame.columns])
+    frame.attrs["model"] = model_name(model)
+    return frame

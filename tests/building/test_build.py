@@ -118,7 +118,7 @@ def test_toy_annotations_and_history(toy_sbml: Path) -> None:
     term = complex_c.getCVTerm(0)
     assert term.getBiologicalQualifierType() == libsbml.BQB_HAS_PART
     assert [term.getResourceURI(i) for i in range(term.getNumResources())] == [
-        "http://identifiers.org/uniprot:Q13546", "http://identifiers.org/uniprot:Q9Y572"]
+        "https://identifiers.org/uniprot:Q13546", "https://identifiers.org/uniprot:Q9Y572"]
     assert model.getMetaId() == "meta_toy"
     history = model.getModelHistory()
     assert history.getCreatedDate().getDateAsString() == "2026-11-27T00:00:00Z"
@@ -142,7 +142,7 @@ def test_row_for_unknown_id_names_line_and_id(tmp_path: Path) -> None:
 
 def test_bad_qualifier_is_rejected(tmp_path: Path) -> None:
     table = tmp_path / "annotations.tsv"
-    table.write_text(TOY_ANNOTATIONS.read_text() + "toy\tA\t\t\tbqbiol:iss\thttp://identifiers.org/uniprot:Q13546\t\n")
+    table.write_text(TOY_ANNOTATIONS.read_text() + "toy\tA\t\t\tbqbiol:iss\thttps://identifiers.org/uniprot:Q13546\t\n")
     with pytest.raises(NecroSbmlError, match="unknown qualifier 'bqbiol:iss'"):
         read_table(table)
 

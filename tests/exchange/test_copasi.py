@@ -19,7 +19,7 @@ from necro_sbml.cli import main
 from necro_sbml.simulation.conditions import CANONICAL
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.interface import outputs
-from necro_sbml.core.paths import model_names
+from necro_sbml.core.paths import model_names, sbml_path
 
 PAIRS = crosscheck.select([])
 CELL = "necroptosis"
@@ -200,6 +200,15 @@ def test_cps_runs_its_time_course_like_roadrunner(model: str, cps_files: dict[st
     ids = crosscheck.compared_ids(model)
     reference = simulate.timecourse(model, {}, until=until, points=intervals + 1, selections=ids)
     assert crosscheck.compare(reference, frame, ids)["deviation"].max() <= crosscheck.TOLERANCE
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_cps_has_no_unknown_miriam_resources(model: str, cps_files: dict[str, Path]) -> None:
+    """Each SBO term of the SBML reaches the .cps under COPASI's own SBO URN, none under urn:miriam:unknown."""
+    text = cps_files[model].read_text(encoding="utf-8")
+    sbml_terms = set(re.findall(r'sboTerm="(SBO:\d{7})"', sbml_path(model).read_text(encoding="utf-8")))
+    assert "urn:miriam:unknown" not in text
+    assert sbml_terms <= set(re.findall(r"urn:miriam:obo\.sbo:(SBO:\d{7})", text))
 
 
 def test_cps_plots_species_by_their_sbml_meaning(molar_sbml: Path, tmp_path: Path) -> None:

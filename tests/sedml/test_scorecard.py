@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -113,3 +114,57 @@ def test_study_numbers_in_assertions(tmp_path: Path) -> None:
                         ("final(R.y) > study_low('Wronski1988', 'OVX', 'BV_TV', 35)", "no SD or range")]:
         with pytest.raises(NecroSbmlError, match=match):
             evaluate(Expectation("m", "c", ("He2021",), ("e",), text, "expected", ""), report)
+
+
+def _outcomes() -> list:
+    """Three outcomes (pass, fail, known limitation) of real expectation rows."""
+    from necro_sbml.sedml.expectations import Outcome
+
+    rows = load_expectations()
+    limited = next(r for r in rows if r.status == "known_limitation")
+    return [Outcome(rows[0], True, [("final(TSZ.viable_frac)", 0.01)]), Outcome(rows[1], False, [("x", 1.0)]),
+            Outcome(limited, False, [("y", 2.0)])]
+
+
+def test_html_puts_the_verdict_first_links_sources_and_shows_plots_beside_claims() -> None:
+    from necro_sbml.sedml.scorecard import html_report
+
+    outcomes = _outcomes()
+    plots = {e: [f"{e}/plot_viable_frac.png"] for o in outcomes for e in o.expectation.experiments}
+    page = html_report(outcomes, plots, appendix="## COPASI <b>x</b>")
+    first_row = page.split('<tr class="PASS"')[1]
+    assert first_row.index('class="verdict"') < first_row.index("&ldquo;")
+    assert 'class="FAIL"' in page and 'class="LIMITATION"' in page and 'id="failures-only"' in page
+    assert f'<img src="{outcomes[0].expectation.experiments[0]}/plot_viable_frac.png"' in first_row.split("</tr>")[0]
+    key = outcomes[0].expectation.reference[0]
+    assert f'href="#ref-{key}"' in page and f'id="ref-{key}"' in page
+    assert "https://doi.org/" in page and "&lt;b&gt;x&lt;/b&gt;" in page  # appendix escaped
+
+
+def test_markdown_has_a_sources_section_with_doi_links() -> None:
+    from necro_sbml.sedml.scorecard import markdown
+
+    text = markdown(_outcomes())
+    sources = text.split("## Sources", 1)[1]
+    assert sources.strip().startswith("- **") and "<https://doi.org/" in sources
+
+
+def test_html_verdict_column_fits_1280_px_in_headless_chromium(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from necro_sbml.sedml.scorecard import html_report
+
+    browser = next((b for b in ("chromium", "chromium-browser", "google-chrome", "chrome") if shutil.which(b)), None)
+    if browser is None:
+        pytest.skip("no Chromium on this machine")
+    probe = ("<script>window.onload=()=>{const r=[...document.querySelectorAll('td.verdict,th')]"
+             ".map(e=>e.getBoundingClientRect().right);document.title='RIGHT'+Math.max(...r)+'WIDTH'"
+             "+document.documentElement.scrollWidth;}</script></body>")
+    page = tmp_path / "report.html"
+    page.write_text(html_report(_outcomes(), {}).replace("</body>", probe), encoding="utf-8")
+    result = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
+                             "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    match = re.search(r"RIGHT([\d.]+)WIDTH(\d+)", result.stdout)
+    assert match, result.stderr[-500:]
+    assert float(match.group(1)) <= 1280 and int(match.group(2)) <= 1280
