@@ -1,10 +1,11 @@
 """Benchmark of ensembles of the OVX experiment (tissue_ovx: sham + OVX, 196 days, 197 points, settle 60 days).
 
-Compares, on the same members (seed 0): this package's runner (1 and 2 local workers), a plain loop
-reloading the model with tellurium per member, a COPASI (basico) loop on the model loaded once, and the
-raw roadrunner floor (model preloaded; only the time inside RoadRunner.simulate for the same runs).
-Every measurement runs in a fresh subprocess, so its peak memory (ru_maxrss of the process and its worker
-children) is its own. Run: python benchmarks/bench_ensemble.py [--sizes 100,1000,3000]. Prints Markdown.
+Part 1 (ratios, one process, CPU time, minimum over --rounds, the same members of seed 0): the integration floor
+(CPU inside RoadRunner.simulate alone), a hand-written roadrunner loop (model loaded once; set values by id,
+resetAll, simulate), this package's MemberRunner, and run_ensemble end to end (chunks to Parquet, no summary).
+Part 2 (--sizes): run_ensemble with 1 and 2 workers, a tellurium reload loop and a COPASI loop, each in a fresh
+subprocess so its peak memory (ru_maxrss of the process and its worker children) is its own.
+Run: python benchmarks/bench_ensemble.py [--members 20] [--rounds 3] [--sizes 100,1000]. Prints Markdown.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from necro_sbml.simulation import load
 
 EXPERIMENT = "tissue_ovx"
 SEED = 0
@@ -43,32 +48,8 @@ def runner(n: int, workers: int) -> float:
 
 
 def raw_floor(n: int) -> float:
-    """Integration time alone: the seconds spent inside RoadRunner.simulate for the same member runs (the floor)."""
-    from necro_sbml.ensembles import MemberRunner, quiet_solver_log
-    from necro_sbml.ensembles import member_unit
-
-    quiet_solver_log()
-    study, unc = _study_and_table()
-    member = MemberRunner(study, unc)
-    rr, conditions = member.rr, list(member.conditions.values())
-    integrating = 0.0
-    for i in range(n):
-        params = unc.values(member_unit(SEED, i, len(unc.factors)))
-        for id_, v in {**member.defaults, **params, **member.species_defaults}.items():
-            rr.model.setValue(f"init({id_})", v)
-        rr.resetAll()
-        start = time.perf_counter()
-        rr.simulate(0.0, unc.settle_days, 2)
-        integrating += time.perf_counter() - start
-        settled = {s: max(0.0, rr[s]) for s in member.settle_species}
-        for inputs in conditions:
-            for id_, v in {**member.defaults, **params, **settled, **inputs}.items():
-                rr.model.setValue(f"init({id_})", v)
-            rr.resetAll()
-            start = time.perf_counter()
-            rr.simulate(0.0, study.until, study.points)
-            integrating += time.perf_counter() - start
-    return integrating
+    """Integration time alone: the CPU seconds inside RoadRunner.simulate for the same member runs (the floor)."""
+    return hand_loop(n)[1]
 
 
 def tellurium_loop(n: int) -> float:
@@ -113,6 +94,102 @@ def copasi_loop(n: int) -> float:
         return time.perf_counter() - start
 
 
+@contextmanager
+def integration_clock() -> Iterator[list[float]]:
+    """Sum the CPU seconds spent inside RoadRunner.simulate while the block runs (into the yielded one-item list)."""
+    import roadrunner
+
+    spent, original = [0.0], roadrunner.RoadRunner.simulate
+
+    def timed(self, *args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+
+    roadrunner.RoadRunner.simulate = timed
+    try:
+        yield spent
+    finally:
+        roadrunner.RoadRunner.simulate = original
+
+
+def hand_loop(members: int) -> float:
+    """A hand-written roadrunner loop doing the members' work (model loaded once), CPU seconds."""
+    from necro_sbml.ensembles import MemberRunner, member_unit
+
+    study, unc = _study_and_table()
+    reference = MemberRunner(study, unc)  # the ids and defaults the study touches
+    rr = load(study.model)
+    rr.timeCourseSelections = ["time", *study.outputs]
+    start = time.process_time()
+    for i in range(members):
+        params = unc.values(member_unit(SEED, i, len(unc.factors)))
+        for id_, v in {**reference.defaults, **params, **reference.species_defaults}.items():
+            rr.model.setValue(f"init({id_})", v)
+        rr.resetAll()
+        rr.simulate(0.0, unc.settle_days, 2)
+        settled = {s: max(0.0, rr[s]) for s in reference.settle_species}
+        for inputs in study.conditions.values():
+            for id_, v in {**reference.defaults, **params, **settled, **inputs}.items():
+                rr.model.setValue(f"init({id_})", v)
+            rr.resetAll()
+            rr.simulate(0.0, study.until, study.points)
+    return time.process_time() - start
+
+
+def raw_floor(n: int) -> float:
+    """Integration time alone: the CPU seconds inside RoadRunner.simulate of the hand loop (the floor)."""
+    with integration_clock() as spent:
+        hand_loop(n)
+    return spent[0]
+
+
+def member_runner(members: int) -> float:
+    """CPU seconds of MemberRunner.run_member over the members (model already compiled in this process)."""
+    from necro_sbml.ensembles import MemberRunner
+
+    study, unc = _study_and_table()
+    runner_ = MemberRunner(study, unc)
+    start = time.process_time()
+    for i in range(members):
+        assert runner_.run_member(SEED, i).ok
+    return time.process_time() - start
+
+
+def end_to_end(members: int) -> float:
+    """CPU seconds of run_ensemble (one worker, in this process; chunk files written, no summary)."""
+    from necro_sbml.ensembles import run_ensemble
+
+    study, unc = _study_and_table()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.process_time()
+        run_ensemble(study, unc, members, SEED, tmp, workers=1, chunk_size=max(1, members // 2), stream=None, summarise=False)
+        return time.process_time() - start
+
+
+def ratios(members: int, rounds: int) -> None:
+    """Part 1: each way's CPU time against its own time inside simulate (the floor) and against the hand loop."""
+    from necro_sbml.ensembles import quiet_solver_log
+
+    quiet_solver_log()
+    member_runner(1)  # compile once, as every later call in this process reuses it
+    ways = {"hand roadrunner loop": hand_loop, "MemberRunner": member_runner, "run_ensemble (end to end)": end_to_end}
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(rounds):  # interleaved, so a change in the machine's load hits every way alike
+        for label, way in ways.items():
+            with integration_clock() as spent:
+                total = way(members)
+            if label not in best or total < best[label][0]:
+                best[label] = (total, spent[0])
+    hand = best["hand roadrunner loop"][0]
+    print(f"| {members} members of {EXPERIMENT}, min of {rounds} rounds | CPU s | in simulate (floor) s | / floor | / hand loop |")
+    print("|---|---|---|---|---|")
+    for label, (total, floor) in best.items():
+        print(f"| {label} | {total:.2f} | {floor:.2f} | {total / floor:.3f}x | {total / hand:.3f}x |")
+
+
 KINDS = {"runner": runner, "raw": raw_floor, "tellurium": tellurium_loop, "copasi": copasi_loop}
 
 
@@ -136,13 +213,18 @@ def main() -> None:
     """Run every measurement and print the table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WORKERS"))
-    parser.add_argument("--sizes", default="100,1000,3000")
+    parser.add_argument("--members", type=int, default=20, help="members for the ratios of part 1")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sizes", default="", help="part 2: comma-separated ensemble sizes (e.g. 100,1000)")
     parser.add_argument("--small", type=int, default=100, help="members for the floor and runner comparison")
     parser.add_argument("--copasi", type=int, default=10, help="members for the COPASI loop")
     parser.add_argument("--tellurium", type=int, default=5, help="members for the tellurium reload loop")
     args = parser.parse_args()
     if args.one:
         one(args.one[0], int(args.one[1]), int(args.one[2]))
+        return
+    ratios(args.members, args.rounds)
+    if not args.sizes:
         return
     rows = [measure("raw", args.small), measure("tellurium", args.tellurium), measure("copasi", args.copasi)]
     for n in (int(s) for s in args.sizes.split(",")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from pathlib import Path
 import libsbml
 
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.files import read_text
 from necro_sbml.building.metadata import notes_xhtml
 from necro_sbml.core.paths import ANNOTATIONS
 
@@ -55,8 +57,8 @@ def read_table(path: Path = ANNOTATIONS) -> list[AnnotationRow]:
     """Parse and check the annotation table; a missing file is an empty table."""
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    text = read_text(path, "annotation table")
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
     if not lines or tuple(c.strip() for c in lines[0]) != HEADER:
         raise NecroSbmlError(
             "bad header", file=f"{path}:1", fix=f"make the first line the tab-separated header {' '.join(HEADER)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import libsbml
 from necro_sbml.building.annotate import annotate, check_star_rows_used, model_element_ids, read_table
 from necro_sbml.core.atomic import write_bytes_atomic
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.files import read_text
 from necro_sbml.building.metadata import apply_metadata, load_metadata
 from necro_sbml.core.paths import ANNOTATIONS, METADATA, MODELS_DIR, SBML_DIR, antimony_path, model_names, sbml_path
 from necro_sbml.building.validate import validate_sbml
@@ -23,8 +25,7 @@ ANTIMONY_LINE = re.compile(r"line (\d+)")
 def compile_antimony(path: Path) -> str:
     """Compile an Antimony file to flattened SBML L3V2 core for the model named like the file stem."""
     path = Path(path)
-    if not path.is_file():
-        raise NecroSbmlError("Antimony file not found", file=path, fix="check the model name and models/ directory")
+    read_text(path, "Antimony file")  # a directory, unreadable or non-UTF-8 file is one clear error
     antimony.clearPreviousLoads()
     if antimony.loadAntimonyFile(str(path)) < 0:
         raise _antimony_error(path)
@@ -108,15 +109,29 @@ def initial_state_path(ant_path: Path) -> Path:
     return Path(ant_path).with_suffix(".initial.tsv")
 
 
-def read_initial_state(text: str) -> dict[str, float]:
+def _amount(table: str, number: int, line: str) -> tuple[str, float]:
+    """One `id<TAB>amount` row of an initial-state table, the amount a finite non-negative number."""
+    id_, _, value = line.partition("\t")
+    try:
+        amount = float(value)
+    except ValueError:
+        amount = math.nan
+    if not id_.strip() or not math.isfinite(amount) or amount < 0:
+        raise NecroSbmlError(f"bad row {number}: an id and a finite amount >= 0 expected", file=table, id=id_.strip()[:40],
+                             fix="regenerate the table with scripts/tissue_steady_state.py")
+    return id_.strip(), amount
+
+
+def read_initial_state(text: str, table: str = "initial-state table") -> dict[str, float]:
     """The id -> amount rows of an initial-state table (comments and the header skipped)."""
-    rows = [line.partition("\t") for line in text.splitlines() if line.strip() and not line.startswith(("#", "id\t"))]
-    return {id_: float(value) for id_, _, value in rows}
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.startswith(("#", "id\t"))]
+    return dict(_amount(table, n, line) for n, line in lines)
 
 
 def apply_initial_state(model: libsbml.Model, table: Path) -> None:
     """Set species initial amounts from a two-column TSV (id, amount), replacing their initial assignments."""
-    for id_, amount in read_initial_state(table.read_text(encoding="utf-8")).items():
+    for id_, amount in read_initial_state(read_text(table, "initial-state table"), str(table)).items():
         species = model.getSpecies(id_)
         if species is None:
             raise NecroSbmlError("not a species of the compiled model", file=table, id=id_,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import libsbml
 
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.files import read_toml
 from necro_sbml.core.paths import METADATA
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -44,12 +44,7 @@ class ModelMetadata:
 
 def load_metadata(model_id: str, path: Path = METADATA) -> ModelMetadata:
     """Read the [model_id] table of the metadata file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise NecroSbmlError("metadata file missing", file=path, fix=f"create it with a [{model_id}] table") from err
-    except tomllib.TOMLDecodeError as err:
-        raise NecroSbmlError(f"invalid TOML: {err}", file=path, fix="correct the TOML syntax") from err
+    data = read_toml(path, "metadata file")
     if model_id not in data:
         raise NecroSbmlError(
             "no metadata for model", file=path, id=model_id,

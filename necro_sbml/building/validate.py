@@ -8,6 +8,7 @@ from pathlib import Path
 import libsbml
 
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.xmlguard import checked_xml, read_xml
 
 CHECK_CATEGORIES: tuple[int, ...] = (
     libsbml.LIBSBML_CAT_GENERAL_CONSISTENCY,
@@ -104,9 +105,7 @@ def _issue(err: libsbml.SBMLError) -> Issue:
 
 def read_document(path: Path) -> libsbml.SBMLDocument:
     """Read an SBML file with libsbml, as an error when missing or unreadable."""
-    if not path.is_file():
-        raise NecroSbmlError("SBML file not found", file=path, fix="give the path of an existing SBML file")
-    return libsbml.readSBMLFromFile(str(path))
+    return libsbml.readSBMLFromString(read_xml(path, "SBML"))
 
 
 def _collect(doc: libsbml.SBMLDocument, report: ValidationReport) -> None:
@@ -126,7 +125,8 @@ def validate_sbml(source: str | Path | bytes | libsbml.SBMLDocument, name: str |
         doc, name = source.clone(), name or "<document>"
         doc.getErrorLog().clearLog()
     elif isinstance(source, bytes):
-        doc, name = libsbml.readSBMLFromString(source.decode("utf-8")), name or "<sbml>"
+        name = name or "<sbml>"
+        doc = libsbml.readSBMLFromString(checked_xml(source, name, "SBML"))
     else:
         doc, name = read_document(Path(source)), str(source)
     report = ValidationReport(name, [])

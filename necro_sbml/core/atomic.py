@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.lock import output_lock
+
+PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py")
 
 
 def _unwritable(path: Path, err: OSError) -> NecroSbmlError:
@@ -68,34 +73,102 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def _merge_into(src_dir: Path, final_dir: Path) -> None:
-    """Move every file under src_dir to the same relative place under final_dir (os.replace)."""
-    for src in sorted(p for p in src_dir.rglob("*") if p.is_file()):
-        dest = final_dir / src.relative_to(src_dir)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(src, _default_mode(dest))
-        os.replace(src, dest)
+def _refuse_dangerous(final_dir: Path) -> None:
+    """Refuse to replace a directory that is not a results folder (the current directory, home, a project)."""
+    target = final_dir.resolve()
+    here, home = Path.cwd().resolve(), Path.home().resolve()
+    if target == here or target in here.parents or target == home or target == Path(target.anchor):
+        raise NecroSbmlError("refusing to replace the current, home or root directory", file=final_dir,
+                             fix="give --output a results folder, e.g. results/run1")
+    if target.is_dir() and any((target / marker).exists() for marker in PROJECT_MARKERS):
+        raise NecroSbmlError("refusing to replace a project directory", file=final_dir,
+                             fix="give --output a results folder, e.g. results/run1")
+
+
+def _first_existing(path: Path) -> Path:
+    """The nearest existing ancestor of path (path itself if it exists)."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_creatable(path: Path) -> None:
+    """The nearest existing ancestor of path must be a writable directory."""
+    base = _first_existing(path.parent)
+    if not base.is_dir():
+        raise NecroSbmlError(f"cannot write output: {base} is a file", file=path, fix="choose a path inside a directory")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise NecroSbmlError(f"cannot write output: {base} is not writable", file=path,
+                             fix="choose a writable output location")
+
+
+def check_output_dir(path: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that an output directory can be created or replaced."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise NecroSbmlError("output directory is an existing file", file=path, fix="choose a directory path")
+    _refuse_dangerous(path)
+    _check_creatable(path)
+    return path
+
+
+def check_output_file(path: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that an output file can be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise NecroSbmlError("output file is an existing directory", file=path, fix="give a file path")
+    _check_creatable(path)
+    return path
+
+
+def clean_stale(final_dir: Path) -> None:
+    """Remove temporaries of killed runs beside final_dir; restore a replaced output a kill left renamed away."""
+    parent = final_dir.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{glob.escape(final_dir.name)}.*.old"))
+    if olds and not final_dir.exists():
+        os.replace(olds[-1], final_dir)
+    for stale in parent.glob(f".{glob.escape(final_dir.name)}.*"):
+        if stale.is_dir() and stale.name.endswith((".tmp", ".old")):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def swap_in(new_dir: Path, final_dir: Path) -> None:
+    """Replace final_dir by new_dir: rename the old away, the new in, then delete the old."""
+    old = None
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(new_dir, 0o777 & ~umask)  # mkdtemp makes 0o700
+    if final_dir.exists():
+        old = final_dir.parent / f".{final_dir.name}.{secrets.token_hex(4)}.old"
+        os.replace(final_dir, old)
+    os.replace(new_dir, final_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
 def atomic_output_dir(final_dir: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temp dir beside final_dir; on success merge its files into final_dir, else discard it."""
-    final_dir = Path(final_dir)
-    if final_dir.exists() and not final_dir.is_dir():
-        raise NecroSbmlError(
-            "output directory is an existing file", file=final_dir, fix="choose a directory path"
-        )
+    """Yield a temp dir beside final_dir; on success it replaces final_dir whole, else it is discarded.
+
+    The output is locked for the duration (a second run fails at once), and temporaries left by killed runs
+    are removed first. Files of an earlier run that this run does not write are gone afterwards.
+    """
+    final_dir = check_output_dir(final_dir)
     ensure_parent(final_dir)
-    try:
-        tmp = Path(tempfile.mkdtemp(dir=final_dir.parent, prefix=f".{final_dir.name}.", suffix=".tmp"))
-    except OSError as err:
-        raise _unwritable(final_dir, err) from err
-    try:
-        yield tmp
+    with output_lock(final_dir):
+        clean_stale(final_dir)
         try:
-            final_dir.mkdir(exist_ok=True)
-            _merge_into(tmp, final_dir)
+            tmp = Path(tempfile.mkdtemp(dir=final_dir.parent, prefix=f".{final_dir.name}.", suffix=".tmp"))
         except OSError as err:
             raise _unwritable(final_dir, err) from err
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            yield tmp
+            try:
+                swap_in(tmp, final_dir)
+            except OSError as err:
+                raise _unwritable(final_dir, err) from err
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -35,13 +35,33 @@ CELL_OUTPUTS = [
     "necroptotic_frac", "apoptotic_frac", "viable_frac",
 ]
 
-CELL: list[InterfaceId] = [
+# What each drug, switch and cell output is (the interface table of README.md).
+MEANINGS: dict[str, str] = {
+    "TNF_ngml": "extracellular TNF-alpha", "FasL_ngml": "extracellular Fas ligand",
+    "zVAD_uM": "pan-caspase inhibitor zVAD-fmk", "Smac_uM": "Smac mimetic (cIAP1/2 antagonist, e.g. BV6, birinapant)",
+    "Nec1_uM": "necrostatin-1 (RIPK1 kinase, allosteric)", "GSK2982772_uM": "GSK2982772 (RIPK1 inhibitor)",
+    "RIPA56_uM": "RIPA-56 (RIPK1 inhibitor)", "GSK872_uM": "GSK'872 (RIPK3 kinase inhibitor)",
+    "dabrafenib_uM": "dabrafenib (RIPK3 inhibitor, disrupts RIPK3-MLKL)", "NSA_uM": "necrosulfonamide (human MLKL)",
+    "RIPK1_kinase_active": "1 wild type, 0 kinase-dead RIPK1 knock-in", "human_MLKL": "1 human MLKL (NSA-sensitive), 0 rodent",
+    "pMLKL_frac": "phosphorylated MLKL / total MLKL", "MLKL_membrane_frac": "membrane-inserted MLKL / total MLKL",
+    "casp8_active_frac": "active caspase-8 / total caspase-8", "NFkB_active_frac": "nuclear (active) NF-kB / total",
+    "necroptotic_frac": "cumulative fraction of cells dead by necroptosis",
+    "apoptotic_frac": "cumulative fraction of cells dead by apoptosis", "viable_frac": "1 - necroptotic_frac - apoptotic_frac",
+}
+
+
+def _described(items: list[InterfaceId], prefix: str = "") -> list[InterfaceId]:
+    """The items with their specific meaning from MEANINGS where one is given."""
+    return [InterfaceId(i.id, i.kind, i.default, i.unit, prefix + MEANINGS[i.id]) if i.id in MEANINGS else i for i in items]
+
+
+CELL: list[InterfaceId] = _described([
     *_inputs(["TNF_ngml", "FasL_ngml"], 0.0, "ng/mL", "extracellular death ligand"),
     *_inputs(DRUGS_UM, 0.0, "uM", "drug concentration"),
     *_inputs(EXPRESSION, 1.0, "dimensionless", "expression relative to wild type; 0 is a knockout"),
     *_inputs(SWITCHES, 1.0, "dimensionless", "1 wild type, 0 kinase-dead RIPK1 / rodent MLKL"),
     *_outputs(CELL_OUTPUTS, "dimensionless", "fraction"),
-]
+])
 
 DISEASE_INPUTS: list[InterfaceId] = [
     InterfaceId("estrogen_target", "input", 1.0, "dimensionless", "estrogen level relative to intact"),
@@ -77,7 +97,7 @@ DRUG_EXPOSURES = [f"drug_exposure_{cell}" for cell in CELL_TYPES]
 TISSUE: list[InterfaceId] = [
     *DISEASE_INPUTS,
     *TREATMENT_INPUTS,
-    *_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"),
+    *_described(_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"), "effective tissue concentration: "),
     *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
     *_inputs(CELL_TYPE_KNOCKOUTS, 1.0, "dimensionless", "cell-type-specific knockouts"),
     *_inputs(DRUG_EXPOSURES, 1.0, "dimensionless", "share of each drug reaching the cell type (0 elsewhere mimics a culture)"),
@@ -120,3 +140,14 @@ def nonnegative_input_ids() -> frozenset[str]:
 def unit_of(model: str, id_: str) -> str | None:
     """The unit of a public id of a model (None for an id outside the interface)."""
     return next((i.unit for i in INTERFACE.get(model, []) if i.id == id_), None)
+
+
+NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr", "_0")
+# Rate constants, dissociation constants and amplitudes (k_x, K_x, Kd_x, D_x, A_x; module prefixes stripped).
+NONNEGATIVE_PREFIXES = ("k_", "K_", "Kd_", "D_", "A_")
+
+
+def is_nonnegative(id_: str) -> bool:
+    """True for doses, expression levels, switches, rate constants and initial amounts, which must not be negative."""
+    local = id_.rsplit("__", 1)[-1]
+    return local.endswith(NONNEGATIVE_SUFFIXES) or local.startswith(NONNEGATIVE_PREFIXES) or id_ in nonnegative_input_ids()

@@ -6,6 +6,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from necro_sbml.core.files import read_text
+
 CHECKOUT: Path = Path(__file__).resolve().parent.parent.parent
 
 
@@ -27,7 +29,7 @@ METADATA: Path = MODELS_DIR / "metadata.toml"
 def defines_model(path: Path, model_id: str) -> bool:
     """True when the Antimony file at path defines a model named model_id."""
     pattern = rf"^\s*model\s+\*?{re.escape(model_id)}\b"
-    return re.search(pattern, path.read_text(encoding="utf-8"), flags=re.MULTILINE) is not None
+    return re.search(pattern, read_text(path, "Antimony file"), flags=re.MULTILINE) is not None
 
 
 def model_names(models_dir: Path = MODELS_DIR) -> list[str]:

@@ -9,9 +9,8 @@ the solver's message.
 
 from __future__ import annotations
 
+import hashlib
 import io
-import json
-import shutil
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,8 +22,9 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from necro_sbml.core.atomic import ensure_parent, write_bytes_atomic, write_text_atomic
-from necro_sbml.ensembles.engines import progress, run_jobs
+from necro_sbml.core.atomic import write_bytes_atomic, write_text_atomic
+from necro_sbml.ensembles.engines import check_scheduler, check_workers, progress, run_jobs
+from necro_sbml.ensembles.rundir import fingerprint, run_directory
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.ensembles.members import MemberResult, MemberRunner, Study, quiet_solver_log
 from necro_sbml.ensembles.uncertainty import Uncertainty
@@ -48,6 +48,7 @@ class Chunk:
     study: Study
     uncertainty: Uncertainty
     units: np.ndarray | None = None  # rows of factor quantiles (sensitivity designs) instead of the seed
+    fingerprint: str = ""  # of the run (run.json); stored in the members file, checked on resume
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,11 @@ def run_chunk(chunk: Chunk) -> ChunkDone:
         else:
             results.append(runner.run_params(member, chunk.uncertainty.values(chunk.units[k])))
     traj, members = chunk_paths(chunk.directory, chunk.index)
-    write_bytes_atomic(traj, _parquet(trajectory_table(results, chunk.study)))
-    write_bytes_atomic(members, _parquet(members_table(results, chunk.uncertainty)))
+    traj_bytes = _parquet(trajectory_table(results, chunk.study))
+    write_bytes_atomic(traj, traj_bytes)
+    marker = {b"fingerprint": chunk.fingerprint.encode(), b"trajectories_sha256": hashlib.sha256(traj_bytes).hexdigest().encode()}
+    table = members_table(results, chunk.uncertainty)
+    write_bytes_atomic(members, _parquet(table.replace_schema_metadata(marker)))
     return ChunkDone(chunk.index, len(results), sum(not r.ok for r in results))
 
 
@@ -144,40 +148,50 @@ def check_n(n: int) -> int:
 
 
 def run_manifest(study: Study, unc: Uncertainty, n: int, seed: int, chunk_size: int, design: str) -> dict:
-    """What identifies a run: a resumed run must match it."""
-    return {"study": asdict(study), "uncertainty": [asdict(f) for f in unc.factors], "settle_days": unc.settle_days,
-            "n": n, "seed": seed, "chunk_size": chunk_size, "design": design}
+    """What identifies a run, with its fingerprint (model and table hashed too): a resumed run must match it."""
+    manifest = {"study": asdict(study), "uncertainty": [asdict(f) for f in unc.factors], "settle_days": unc.settle_days,
+                "n": n, "seed": seed, "chunk_size": chunk_size, "design": design}
+    return {**manifest, "fingerprint": fingerprint(manifest, study.model, unc.file)}
 
 
-def _prepare(output: Path, manifest: dict, resume: bool) -> Path:
-    """Create output/chunks; check a resumed run's manifest, or clear the chunks of an earlier run."""
-    chunks = output / "chunks"
-    manifest_path = output / "run.json"
-    text = json.dumps(manifest, indent=1, sort_keys=True, default=float)
-    if resume and manifest_path.is_file():
-        if json.loads(manifest_path.read_text(encoding="utf-8")) != json.loads(text):
-            raise NecroSbmlError("cannot resume: the run differs from the one in this directory", file=manifest_path,
-                                 fix="resume with the same experiment, --n, --seed and table, or choose a new --output")
-    elif chunks.exists():
-        shutil.rmtree(chunks)
-    ensure_parent(chunks / "x")
-    write_text_atomic(manifest_path, text)
-    return chunks
+def check_run_args(n: int, chunk_size: int, workers: int, scheduler: str | None) -> int:
+    """Every engine argument checked before any output is touched; returns n."""
+    n = check_n(n)
+    if int(chunk_size) != chunk_size or chunk_size < 1:
+        raise NecroSbmlError(f"bad chunk size {chunk_size}", id="--chunk-size", fix="give 1 or more")
+    check_workers(workers)
+    check_scheduler(scheduler)
+    return n
 
 
 def plan_chunks(n: int, chunk_size: int, seed: int, directory: Path, study: Study, unc: Uncertainty,
-                units: np.ndarray | None = None) -> list[Chunk]:
+                units: np.ndarray | None = None, run_fingerprint: str = "") -> list[Chunk]:
     """The chunks covering members 0..n-1."""
     if chunk_size < 1:
         raise NecroSbmlError(f"bad chunk size {chunk_size}", id="--chunk-size", fix="give 1 or more")
     starts = range(0, n, chunk_size)
     return [Chunk(k, s, min(s + chunk_size, n), seed, str(directory), study, unc,
-                  None if units is None else units[s:min(s + chunk_size, n)]) for k, s in enumerate(starts)]
+                  None if units is None else units[s:min(s + chunk_size, n)], run_fingerprint) for k, s in enumerate(starts)]
 
 
 def finished(chunk: Chunk) -> bool:
-    """True when a chunk's files are complete on disk."""
-    return all(p.is_file() for p in chunk_paths(chunk.directory, chunk.index))
+    """True when a chunk's files are complete and belong to this run: fingerprint, checksum, member ids, row counts."""
+    traj, members = chunk_paths(chunk.directory, chunk.index)
+    try:
+        table = pq.read_table(members)
+        meta = table.schema.metadata or {}
+        data = traj.read_bytes()
+        if meta.get(b"fingerprint", b"").decode() != chunk.fingerprint or \
+                meta.get(b"trajectories_sha256", b"").decode() != hashlib.sha256(data).hexdigest():
+            return False
+        ids = table.column("member").to_pylist()
+        ok = sum(table.column("ok").to_pylist())
+        rows = pq.read_metadata(io.BytesIO(data)).num_rows
+        expected_columns = {"member", "ok", "message", *chunk.uncertainty.ids}
+    except (OSError, KeyError, ValueError, TypeError, pa.ArrowException):
+        return False
+    return ids == list(range(chunk.start, chunk.stop)) and set(table.column_names) == expected_columns and \
+        rows == ok * len(chunk.study.conditions) * chunk.study.points
 
 
 def execute_chunks(chunks: list[Chunk], workers: int, scheduler: str | None, resume: bool,
@@ -202,12 +216,13 @@ def run_ensemble(study: Study, unc: Uncertainty, n: int, seed: int, output: str 
                  scheduler: str | None = None, resume: bool = False, chunk_size: int = DEFAULT_CHUNK,
                  stream: TextIO | None = sys.stderr, summarise: bool = True) -> Path:
     """Run n members of a study into output/ (chunks/, run.json) and, by default, write the summary."""
-    n, output = check_n(n), Path(output)
-    chunks_dir = _prepare(output, run_manifest(study, unc, n, int(seed), chunk_size, "seed"), resume)
-    chunks = plan_chunks(n, chunk_size, int(seed), chunks_dir, study, unc)
-    execute_chunks(chunks, workers, scheduler, resume, stream)
-    if summarise:
-        write_summary(output, study)
+    n, output = check_run_args(n, chunk_size, workers, scheduler), Path(output)
+    manifest = run_manifest(study, unc, n, int(seed), chunk_size, "seed")
+    with run_directory(output, manifest, resume) as work:
+        chunks = plan_chunks(n, chunk_size, int(seed), work / "chunks", study, unc, run_fingerprint=manifest["fingerprint"])
+        execute_chunks(chunks, workers, scheduler, resume, stream)
+        if summarise:
+            write_summary(work, study)
     return output
 
 
@@ -232,6 +247,8 @@ def trajectories(output: str | Path, condition: str, column: str) -> tuple[np.nd
     table = _dataset(output).to_table(columns=["member", "time", column], filter=pads.field("condition") == condition)
     frame = table.to_pandas().sort_values(["member", "time"], kind="stable")
     members = frame["member"].unique()
+    if not len(members):  # every member failed
+        return members, np.empty(0), np.empty((0, 0))
     times = frame["time"].to_numpy()[: len(frame) // max(1, len(members))]
     return members, times, frame[column].to_numpy().reshape(len(members), -1)
 

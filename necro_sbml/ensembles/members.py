@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,8 @@ def study_from_experiment(exp_id: str, until: float | None = None) -> Study:
         raise NecroSbmlError("ensembles of dose scans are not supported", id=exp_id,
                              fix="choose an experiment without a scan, or list the doses as conditions")
     end, points = exp.until, exp.points
+    if until is not None and not (math.isfinite(until) and 0 < until <= exp.until):
+        raise NecroSbmlError(f"bad --until {until}", id=exp_id, fix=f"give a time in (0, {exp.until:g}], the experiment's end")
     if until is not None:
         step = exp.until / (exp.points - 1)
         points, end = max(2, int(round(until / step)) + 1), float(until)
@@ -60,7 +63,11 @@ class MemberResult:
 
 @dataclass
 class MemberRunner:
-    """A loaded model prepared for a study and an uncertainty table; runs members one after another."""
+    """A loaded model prepared for a study and an uncertainty table; runs members one after another.
+
+    Per member: the parameters are set once, the settle species in one vector call per run, and the conditions
+    change only their own inputs; one resetAll per simulation (initial assignments follow the new values).
+    """
 
     study: Study
     uncertainty: Uncertainty
@@ -69,6 +76,9 @@ class MemberRunner:
     conditions: dict[str, dict[str, float]] = field(init=False)
     settle_species: list[str] = field(init=False)
     species_defaults: dict[str, float] = field(init=False)
+    condition_ids: list[str] = field(init=False)  # every id some condition sets
+    species_index: np.ndarray = field(init=False)  # floating-species indices of settle_species
+    species_start: np.ndarray = field(init=False)  # their initial amounts as loaded
 
     def __post_init__(self) -> None:
         """Load (compile once per process), check inputs and outputs, remember the values every member resets."""
@@ -78,33 +88,47 @@ class MemberRunner:
         self.rr = load(self.study.model)
         self.rr.timeCourseSelections = _check_selections(self.rr, self.study.outputs)
         self.conditions = {n: checked_inputs(self.rr, c) for n, c in self.study.conditions.items()}
-        touched = set(self.uncertainty.ids).union(*[c.keys() for c in self.conditions.values()])
+        self.condition_ids = sorted(set().union(*[c.keys() for c in self.conditions.values()]))
+        touched = set(self.uncertainty.ids).union(self.condition_ids)
         self.defaults = {id_: float(self.rr[id_]) for id_ in sorted(touched)}
-        self.settle_species = [s for s in self.rr.model.getFloatingSpeciesIds()
-                               if s.startswith(self.uncertainty.settle_prefixes)] if self.uncertainty.settle_prefixes else []
-        self.species_defaults = {s: float(self.rr[f"init({s})"]) for s in self.settle_species}
+        floating = self.rr.model.getFloatingSpeciesIds()
+        prefixes = self.uncertainty.settle_prefixes
+        self.settle_species = [s for s in floating if s.startswith(prefixes)] if prefixes else []
+        self.species_index = np.asarray([floating.index(s) for s in self.settle_species], dtype=np.int32)
+        self.species_start = np.asarray(self.rr.model.getFloatingSpeciesInitAmounts(), dtype=float)[self.species_index]
+        self.species_defaults = dict(zip(self.settle_species, self.species_start.tolist()))
 
-    def _apply(self, values: dict[str, float]) -> None:
-        """Set initial values (parameters or species) and reset, so initial assignments follow."""
+    def _set_parameters(self, values: dict[str, float]) -> None:
+        """Set global parameters' initial values (roadrunner 2.10's vector setter for them is broken in Python)."""
         for id_, value in values.items():
             self.rr.model.setValue(f"init({id_})", value)
-        self.rr.resetAll()
 
-    def settle(self, params: dict[str, float]) -> dict[str, float]:
-        """The settle species' amounts after settle_days under the member's parameters and default inputs."""
+    def _set_species(self, amounts: np.ndarray) -> None:
+        """Set the settle species' initial amounts in one call."""
+        if len(self.species_index):
+            self.rr.model.setFloatingSpeciesInitAmounts(self.species_index, amounts)
+
+    def settle(self) -> np.ndarray | None:
+        """The settle species' amounts after settle_days under the parameters set (default inputs); None: no settling."""
         if not self.settle_species or self.uncertainty.settle_days <= 0:
-            return {}
-        self._apply({**self.defaults, **params, **self.species_defaults})
+            return None
+        self._set_species(self.species_start)
+        self.rr.resetAll()
         self.rr.simulate(0.0, self.uncertainty.settle_days, 2)
-        return {s: max(0.0, float(self.rr[s])) for s in self.settle_species}
+        return np.maximum(0.0, np.asarray(self.rr.model.getFloatingSpeciesAmounts(self.species_index), dtype=float))
 
     def run_params(self, member: int, params: dict[str, float]) -> MemberResult:
         """Simulate every condition under the given parameter values; a solver failure is recorded, not raised."""
         out = np.empty((len(self.conditions), self.study.points, len(self.study.outputs)))
+        base = {**self.defaults, **params}
         try:
-            start = self.settle(params)
+            self._set_parameters(base)
+            settled = self.settle()
+            if settled is not None:
+                self._set_species(settled)
             for k, inputs in enumerate(self.conditions.values()):
-                self._apply({**self.defaults, **params, **start, **inputs})
+                self._set_parameters({id_: inputs.get(id_, base[id_]) for id_ in self.condition_ids})
+                self.rr.resetAll()
                 data = np.asarray(self.rr.simulate(0.0, self.study.until, self.study.points))
                 out[k] = data[:, 1:]
         except RuntimeError as err:

@@ -19,7 +19,8 @@ import pandas as pd
 from necro_sbml.core.atomic import write_bytes_atomic, write_text_atomic
 from necro_sbml.core.plots import legend_outside, png_bytes, unit_text
 from necro_sbml.simulation.conditions import TSZ
-from necro_sbml.ensembles.ensemble import DEFAULT_CHUNK, _prepare, execute_chunks, final_values, plan_chunks, read_members, run_manifest
+from necro_sbml.ensembles.ensemble import DEFAULT_CHUNK, execute_chunks, final_values, plan_chunks, read_members, run_manifest
+from necro_sbml.ensembles.rundir import run_directory
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.ensembles.members import Study
 from necro_sbml.ensembles.uncertainty import UNCERTAINTY, Uncertainty, load_uncertainty
@@ -96,9 +97,10 @@ def design(method: str, prob: dict, n: int, seed: int) -> np.ndarray:
 def evaluate(out: Outcome, unc: Uncertainty, units: np.ndarray, directory: Path, *, workers: int = 1,
              scheduler: str | None = None, chunk_size: int = DEFAULT_CHUNK, stream: TextIO | None = sys.stderr) -> pd.Series:
     """The outcome for every row of the design, run on the ensemble engines (NaN for failed members)."""
-    chunks_dir = _prepare(directory, run_manifest(out.study, unc, len(units), 0, chunk_size, "design"), resume=False)
-    chunks = plan_chunks(len(units), chunk_size, 0, chunks_dir, out.study, unc, units)
-    execute_chunks(chunks, workers, scheduler, resume=False, stream=stream, label=f"sensitivity {out.name}")
+    manifest = run_manifest(out.study, unc, len(units), 0, chunk_size, "design")
+    with run_directory(directory, manifest, resume=False) as work:
+        chunks = plan_chunks(len(units), chunk_size, 0, work / "chunks", out.study, unc, units, manifest["fingerprint"])
+        execute_chunks(chunks, workers, scheduler, resume=False, stream=stream, label=f"sensitivity {out.name}")
     members = read_members(directory)
     finals = final_values(directory, out.study).pivot(index="member", columns="condition")
     return out.reduce(finals).reindex(members.index)

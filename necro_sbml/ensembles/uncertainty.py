@@ -11,6 +11,7 @@ import numpy as np
 
 from necro_sbml.sedml.catalogue import read_toml
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.interface import is_nonnegative
 from necro_sbml.core.paths import MODELS_DIR
 
 UNCERTAINTY: Path = MODELS_DIR / "uncertainty.toml"
@@ -74,10 +75,20 @@ def member_unit(seed: int, member: int, n_factors: int) -> np.ndarray:
     return rng.random(n_factors)
 
 
+def _number(spec: dict, key: str, path: Path, name: str) -> float:
+    """A numeric field of a table entry (NaN when absent), as an error when it is not a number."""
+    value = spec.get(key, math.nan)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NecroSbmlError(f"{key} {str(value)[:40]!r} is not a number", file=path, id=name, fix=f"give {key} as a number")
+    return float(value)
+
+
 def _factor(name: str, spec: dict, settable: set[str], values: dict[str, float], path: Path) -> Factor:
     """Parse and check one [<model>.parameters.<name>] entry."""
+    if not isinstance(spec, dict):
+        raise NecroSbmlError("an uncertain parameter must be a table", file=path, id=name, fix=f"write [<model>.parameters.{name}]")
     ids = spec.get("ids", [name])
-    ids = [ids] if isinstance(ids, str) else list(ids)
+    ids = [ids] if isinstance(ids, str) else list(ids) if isinstance(ids, list) else [str(ids)]
     kind = spec.get("distribution")
     if kind not in DISTRIBUTIONS:
         raise NecroSbmlError(f"unknown distribution {kind!r}", file=path, id=name, fix="use distribution = 'lognormal' or 'uniform'")
@@ -88,13 +99,16 @@ def _factor(name: str, spec: dict, settable: set[str], values: dict[str, float],
     if not spec.get("source"):
         raise NecroSbmlError("uncertain parameter without a source", file=path, id=name, fix="add source = '<citation key> or assumption'")
     if kind == "lognormal":
-        sigma = float(spec.get("sigma", -1.0))
+        sigma = _number(spec, "sigma", path, name)
         if not (math.isfinite(sigma) and sigma > 0):
             raise NecroSbmlError("lognormal needs sigma > 0", file=path, id=name, fix="give sigma, e.g. sigma = 0.5")
         return Factor(name, tuple(ids), kind, tuple(values[i] for i in ids), sigma=sigma, source=spec["source"])
-    low, high = float(spec.get("low", math.nan)), float(spec.get("high", math.nan))
+    low, high = _number(spec, "low", path, name), _number(spec, "high", path, name)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         raise NecroSbmlError("uniform needs finite low < high", file=path, id=name, fix="give low and high")
+    if low < 0 and any(is_nonnegative(i) for i in ids):
+        raise NecroSbmlError(f"negative low {low:g} for a rate constant, amount or dose", file=path, id=name,
+                             fix="give low >= 0")
     return Factor(name, tuple(ids), kind, tuple(values[i] for i in ids), low=low, high=high, source=spec["source"])
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import posixpath
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import libcombine
@@ -18,6 +21,10 @@ from necro_sbml.exchange.omex_metadata import (
     ARCHIVE_URI, Description, Labelled, citation_label, metadata_rdf, model_description, placeholder_creators, unique,
 )
 from necro_sbml.sedml.writer import reference_texts
+from necro_sbml.core.limits import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
+from necro_sbml.core.xmlguard import checked_xml, max_bytes
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps of a reproducible archive
 
 ARCHIVE_META: Path = EXPERIMENTS_DIR / "archive.toml"
 SBML_FORMAT = "http://identifiers.org/combine.specifications/sbml.level-3.version-2"
@@ -89,7 +96,18 @@ def build_archive(output: Path, creators: tuple[Creator, ...] = ()) -> Path:
         if not archive.writeToFile(str(target)):
             raise NecroSbmlError("libcombine could not write the archive", file=output, fix="check free space")
         archive.cleanUp()
-        return write_bytes_atomic(output, target.read_bytes())
+        return write_bytes_atomic(output, reproducible_zip(target.read_bytes()))
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same zip with sorted entries, fixed timestamps and permissions: equal inputs give equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            dst.writestr(info, src.read(name), compresslevel=9)
+    return out.getvalue()
 
 
 def _bad(path: Path, problem: str, entry: str | None, fix: str) -> NecroSbmlError:
@@ -107,9 +125,12 @@ def check_archive(path: Path) -> list[str]:
         raise _bad(path, "archive not found", None, "give an existing .omex file")
     if not zipfile.is_zipfile(path):
         raise _bad(path, "not a zip file (corrupt or truncated archive)", None, rebuild)
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        bad_member = zf.testzip()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = check_entries(path, zf.infolist())
+            bad_member = zf.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
+        raise _bad(path, f"corrupt archive ({type(err).__name__}: {' '.join(str(err).split())[:80]})", None, rebuild) from None
     if bad_member is not None:
         raise _bad(path, "corrupt entry (CRC mismatch)", bad_member, rebuild)
     if "manifest.xml" not in names:
@@ -121,6 +142,8 @@ def check_archive(path: Path) -> list[str]:
         entries = [archive.getEntry(i) for i in range(archive.getNumEntries())]
         locations = [e.getLocation().removeprefix("./") for e in entries]
         for entry, location in zip(entries, locations):
+            if location not in ("", "."):
+                entry_name(path, location)
             if location not in ("", ".") and location not in names:
                 raise _bad(path, "manifest lists a file the archive lacks", location, rebuild)
             if entry.getFormat() == SEDML_FORMAT or "sed-ml" in entry.getFormat():
@@ -130,6 +153,34 @@ def check_archive(path: Path) -> list[str]:
     finally:
         archive.cleanUp()
     return locations
+
+
+def entry_name(path: Path, name: str) -> str:
+    """An entry name normalised; absolute names and names climbing out of the archive are refused."""
+    clean = posixpath.normpath(name.replace("\\", "/"))
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or clean == ".." or clean.startswith("../"):
+        raise _bad(path, "entry name is absolute or leaves the archive", name[:80],
+                   "rebuild the archive with relative entry names inside it")
+    return clean
+
+
+def check_entries(path: Path, infos: list[zipfile.ZipInfo]) -> set[str]:
+    """Entry names and sizes checked against the documented limits before anything is read; the names."""
+    if len(infos) > MAX_ENTRIES:
+        raise _bad(path, f"{len(infos)} entries (limit {MAX_ENTRIES})", None, "split the archive")
+    total = 0
+    for info in infos:
+        entry_name(path, info.filename)
+        total += info.file_size
+        if info.file_size > max_bytes():
+            raise _bad(path, f"entry of {info.file_size} bytes uncompressed (limit {max_bytes()})", info.filename[:80],
+                       "raise NECRO_SBML_XML_MAX_BYTES if the entry is genuine")
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(1, info.compress_size):
+            raise _bad(path, f"entry compresses {info.file_size // max(1, info.compress_size)}:1 (limit {MAX_RATIO}:1)",
+                       info.filename[:80], "rebuild the archive")
+    if total > MAX_TOTAL_BYTES:
+        raise _bad(path, f"{total} bytes uncompressed in all (limit {MAX_TOTAL_BYTES})", None, "split the archive")
+    return {info.filename for info in infos}
 
 
 def archive_warnings(path: Path) -> list[str]:
@@ -145,15 +196,14 @@ def archive_warnings(path: Path) -> list[str]:
 
 def _check_sedml(path: Path, archive: libcombine.CombineArchive, location: str, names: set[str]) -> None:
     """A SED-ML entry parses without errors and its model sources exist inside the archive."""
-    doc = libsedml.readSedMLFromString(archive.extractEntryToString(location))
+    text = checked_xml(archive.extractEntryToString(location), f"{path}:{location}", "SED-ML")
+    doc = libsedml.readSedMLFromString(text)
     if doc.getErrorLog().getNumFailsWithSeverity(libsedml.LIBSEDML_SEV_ERROR):
         raise _bad(path, "invalid SED-ML entry", location, "regenerate with `necro-sbml experiments` and rebuild")
-    base = Path(location).parent
+    base = posixpath.dirname(location)
     for model in doc.getListOfModels():
-        resolved = (base / model.getSource()).as_posix()
-        parts: list[str] = []
-        for part in resolved.split("/"):
-            parts = parts[:-1] if part == ".." else parts + ([part] if part not in ("", ".") else [])
-        if "/".join(parts) not in names:
+        source = model.getSource()
+        resolved = posixpath.normpath(posixpath.join(base, source))
+        if source.startswith("/") or "://" in source or resolved.startswith("../") or resolved not in names:
             raise _bad(path, f"model source '{model.getSource()}' of {location} is not in the archive", model.getId(),
                        "keep experiments/ and models/sbml/ at the same relative places")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import CUMULATIVE, INTERFACE
+from necro_sbml.core.interface import CUMULATIVE, INTERFACE, LIST_HINT
 from necro_sbml.core.paths import model_names
 from necro_sbml.simulation.simulate import as_value, resolve_sbml
 
@@ -128,18 +128,24 @@ def fixed_parameters(dm: COPASI.CDataModel) -> dict[str, COPASI.CModelValue]:
 
 
 def set_inputs(dm: COPASI.CDataModel, inputs: Mapping[str, object]) -> None:
-    """Set global parameters' initial values by SBML id; initial assignments that use them are re-evaluated."""
+    """Set global parameters' initial values by SBML id; initial assignments that use them are re-evaluated.
+
+    Through the COPASI API with one CModel.updateInitialValues for all of them (basico.set_parameters scans every
+    parameter in Python per id and updates after each one).
+    """
     fixed = fixed_parameters(dm)
+    changed = COPASI.ObjectStdVector()
     for id_, value in inputs.items():
         if id_ not in fixed:
             close = difflib.get_close_matches(id_, sorted(fixed), n=3)
             raise NecroSbmlError(
                 "not an input parameter of the model", file=dm.getFileName() or None, id=id_,
-                fix=(f"did you mean {', '.join(close)}? " if close else "") + "see necro_sbml/interface.py",
+                fix=(f"did you mean {', '.join(close)}? " if close else "") + LIST_HINT,
             )
-        # basico's set_parameters sets the initial value and calls CModel.updateInitialValues on it,
-        # which re-evaluates every initial assignment depending on it (verified in tests/exchange/test_copasi.py).
-        basico.set_parameters(fixed[id_].getObjectName(), exact=True, initial_value=as_value(id_, value), model=dm)
+        fixed[id_].setInitialValue(as_value(id_, value))
+        changed.append(fixed[id_].getInitialValueReference())
+    if len(inputs):  # re-evaluates every initial assignment depending on them (tests/exchange/test_copasi.py)
+        dm.getModel().updateInitialValues(changed)
 
 
 def _display_name_to_sbml_id(dm: COPASI.CDataModel) -> dict[str, str]:
@@ -255,7 +261,7 @@ def _value_cn(dm: COPASI.CDataModel, id_: str, amounts: set[str]) -> str:
             # COPASI's species value is a particle number: the amount when the substance unit is `item`.
             ref = metab.getValueReference() if id_ in amounts else metab.getConcentrationReference()
             return ref.getCN().getString()
-    raise NecroSbmlError("no such species or parameter in the model", id=id_, fix="see necro_sbml/interface.py")
+    raise NecroSbmlError("no such species or parameter in the model", id=id_, fix="run `necro-sbml list outputs` or see README.md's interface table")
 
 
 def _add_plots(dm: COPASI.CDataModel, model: str | Path) -> list[str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from necro_sbml.core import files
 from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.simulation.parameter_sets import parameter_set, parameter_set_names
 from necro_sbml.core.paths import EXPERIMENTS_DIR
@@ -75,12 +75,7 @@ def _fail(problem: str, path: Path, id_: str | None, fix: str) -> NecroSbmlError
 
 def read_toml(path: Path) -> dict:
     """Parse a TOML file, as a NecroSbmlError when missing or invalid."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise _fail("file missing", path, None, "restore it from git") from err
-    except tomllib.TOMLDecodeError as err:
-        raise _fail(f"invalid TOML: {err}", path, None, "correct the TOML syntax") from err
+    return files.read_toml(path)
 
 
 def _condition(name: str, spec: dict, treatments: dict, path: Path, exp_id: str) -> dict[str, float]:

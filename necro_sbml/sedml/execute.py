@@ -22,7 +22,11 @@ import roadrunner
 
 from necro_sbml.simulation import simulate
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.limits import DEFAULT_MAX_STEPS
+from necro_sbml.core.paths import EXPERIMENTS_DIR
+from necro_sbml.core.xmlguard import read_xml
 from necro_sbml.sedml.instances import Instance, InstancePool
+from necro_sbml.sedml.semantics import check_document, finite
 
 CVODE_IDS = {"KISAO:0000019"}
 STEADY_STATE_IDS = {"KISAO:0000407", "KISAO:0000408", "KISAO:0000413", "KISAO:0000568", "KISAO:0000569"}
@@ -51,9 +55,7 @@ def unsupported(path: Path, element: str, id_: str | None, fix: str) -> NecroSbm
 
 def read_document(path: Path) -> libsedml.SedDocument:
     """Read and check a SED-ML file; libsedml errors stop with the first message."""
-    if not path.is_file():
-        raise NecroSbmlError("SED-ML file not found", file=path, fix="give an existing .sedml file")
-    doc = libsedml.readSedMLFromFile(str(path))
+    doc = libsedml.readSedMLFromString(read_xml(path, "SED-ML"))
     log = doc.getErrorLog()
     errors = [log.getError(i) for i in range(log.getNumErrors()) if log.getError(i).getSeverity() >= libsedml.LIBSEDML_SEV_ERROR]
     if errors:
@@ -140,17 +142,35 @@ def _check_inputs(rr: roadrunner.RoadRunner, values: dict[str, float], path: Pat
                              file=path, id=err.id, fix=err.fix) from err
 
 
-def resolve_model(model: libsedml.SedModel, path: Path, pool: InstancePool) -> ModelSpec:
+def default_root(path: Path) -> Path:
+    """The tree a SED-ML file's model sources must stay in: the SED-ML file's folder, or the folder above
+    `experiments/` (the package's and the archive's layout: experiments/x.sedml uses ../models/sbml/x.xml)."""
+    folder = path.resolve().parent
+    return folder.parent if folder.name == EXPERIMENTS_DIR.name else folder
+
+
+def model_source(source: str, path: Path, mid: str, root: Path) -> Path:
+    """A model source resolved relative to the SED-ML file and confined to root (no URLs or absolute paths)."""
+    confine = f"give a relative path to an SBML file inside {root}"
+    if not source or "://" in source or source.startswith(("#", "urn:", "http:", "https:", "file:")):
+        raise unsupported(path, "model", mid, "give the model a file source relative to the SED-ML file")
+    if Path(source).is_absolute() or "\\" in source:
+        raise NecroSbmlError("absolute model source refused", file=path, id=mid, fix=confine)
+    sbml = (path.resolve().parent / source).resolve()
+    if not sbml.is_relative_to(root.resolve()):
+        raise NecroSbmlError("model source leaves the SED-ML file's tree", file=path, id=mid, fix=confine)
+    if not sbml.is_file():
+        raise NecroSbmlError(f"model source {source[:80]!r} not found", file=path, id=mid,
+                             fix="give a path relative to the SED-ML file (run `necro-sbml build` first)")
+    return sbml
+
+
+def resolve_model(model: libsedml.SedModel, path: Path, pool: InstancePool, root: Path | None = None) -> ModelSpec:
     """The SBML file and parameter changes of one SED-ML model, checked once on an instance of the run's pool."""
-    mid, source = model.getId(), model.getSource()
+    mid = model.getId()
     if model.isSetLanguage() and "sbml" not in model.getLanguage().lower():
         raise unsupported(path, "model", mid, "use an SBML model (language urn:sedml:language:sbml)")
-    if source.startswith(("#", "urn:", "http:", "https:")):
-        raise unsupported(path, "model", mid, "give the model a file source relative to the SED-ML file")
-    sbml = (path.parent / source).resolve()
-    if not sbml.is_file():
-        raise NecroSbmlError(f"model source '{source}' not found", file=path, id=mid,
-                             fix="give a path relative to the SED-ML file (run `necro-sbml build` first)")
+    sbml = model_source(model.getSource(), path, mid, root or default_root(path))
     values, species = {}, {}
     for change in model.getListOfChanges():
         if change.getTypeCode() != libsedml.SEDML_CHANGE_ATTRIBUTE:
@@ -158,9 +178,9 @@ def resolve_model(model: libsedml.SedModel, path: Path, pool: InstancePool) -> M
         target = change.getTarget()
         match = SPECIES_ATTRIBUTE.match(target)
         if match:
-            species[match.group(1)] = (match.group(2), float(change.getNewValue()))
+            species[match.group(1)] = (match.group(2), finite(change.getNewValue(), path, "newValue", mid))
         else:
-            values[parameter_id(target, path, "changeAttribute", mid)] = float(change.getNewValue())
+            values[parameter_id(target, path, "changeAttribute", mid)] = finite(change.getNewValue(), path, "newValue", mid)
     instance = pool.acquire(sbml)
     try:
         rr = instance.rr
@@ -241,7 +261,7 @@ def _configure(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ctx: Cont
             raise unsupported(ctx.path, f"algorithmParameter kisaoID='{p.getKisaoID()}'", sim.getId(),
                               "use only KISAO:0000209 (relative) and KISAO:0000211 (absolute tolerance)")
         if not steady:
-            setattr(rr.integrator, TOLERANCE_KEYS[p.getKisaoID()], float(p.getValue()))
+            setattr(rr.integrator, TOLERANCE_KEYS[p.getKisaoID()], finite(p.getValue(), ctx.path, "tolerance", sim.getId()))
 
 
 def _simulate(rr: roadrunner.RoadRunner, sim: libsedml.SedSimulation, ids: list[str], ctx: Context) -> Leaf:
@@ -433,7 +453,13 @@ def generator_values(dg: libsedml.SedDataGenerator, results: dict[str, list[Leaf
     for var in dg.getListOfVariables():
         sel = variable_selection(var, ctx)
         names[var.getId()] = np.column_stack([leaf[sel] for leaf in results[var.getTaskReference()]])
-    return np.asarray(evaluate_math(dg.getMath(), names, (ctx.path, f"dataGenerator id='{dg.getId()}'")), dtype=float)
+    with np.errstate(all="ignore"):
+        values = np.asarray(evaluate_math(dg.getMath(), names, (ctx.path, f"dataGenerator id='{dg.getId()}'")), dtype=float)
+    inputs_finite = all(np.isfinite(np.asarray(v, dtype=float)).all() for v in names.values())
+    if inputs_finite and not np.isfinite(values).all():
+        raise NecroSbmlError("data generator gives non-finite values (division by zero or overflow)", file=ctx.path,
+                             id=dg.getId(), fix="correct the data generator's math")
+    return values
 
 
 def check_outputs(ctx: Context) -> None:
@@ -459,15 +485,17 @@ def run_tasks(ctx: Context) -> dict[str, list[Leaf]]:
     return results
 
 
-def execute(path: str | Path, pool: InstancePool | None = None) -> SedResult:
-    """Run every task of a SED-ML file and compute its data generators and reports.
+def execute(path: str | Path, pool: InstancePool | None = None, max_steps: int = DEFAULT_MAX_STEPS,
+            root: Path | None = None) -> SedResult:
+    """Run every task of a SED-ML file and compute its data generators and reports (all checked before running).
 
     pool: the model instances of the run (pass one pool to every file of a run to load each SBML file once).
     """
     path = Path(path).resolve()
     doc = read_document(path)
+    check_document(doc, path, max_steps)
     pool = InstancePool() if pool is None else pool
-    ctx = Context(path, doc, {m.getId(): resolve_model(m, path, pool) for m in doc.getListOfModels()}, {}, pool)
+    ctx = Context(path, doc, {m.getId(): resolve_model(m, path, pool, root) for m in doc.getListOfModels()}, {}, pool)
     check_outputs(ctx)
     collect_selections(ctx)
     results = run_tasks(ctx)
@@ -532,9 +560,13 @@ def render_plot(spec: PlotSpec) -> bytes:
     from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib only when plotting)
 
     from necro_sbml.core.plots import honest_limits, legend_outside, png_bytes  # noqa: PLC0415
+    from necro_sbml.simulation.reference_data import IC50_RANGES_UM  # noqa: PLC0415
 
     fig = Figure(figsize=(7, 4.5), dpi=100)
     ax = fig.add_subplot()
+    x_id = spec.axes[0][1].split(" ")[0] if spec.axes[0] is not None else ""
+    if x_id in IC50_RANGES_UM:  # a dose scan of a drug with a published potency: show where the data put it
+        ax.axvspan(*IC50_RANGES_UM[x_id], color="grey", alpha=0.2, linewidth=0, label="published IC50 range")
     for x, y, label in spec.curves:
         _curve(ax, x, y, label)
     for axis, set_scale, set_label in ((spec.axes[0], ax.set_xscale, ax.set_xlabel), (spec.axes[1], ax.set_yscale, ax.set_ylabel)):

@@ -11,6 +11,7 @@ from typing import TextIO
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.sedml.catalogue import Experiment, load_catalogue, select
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.limits import DEFAULT_MAX_STEPS
 from necro_sbml.sedml.execute import SedResult, execute, plot_specs, render_plot, write_reports
 from necro_sbml.sedml.instances import InstancePool
 
@@ -22,7 +23,8 @@ def progress_line(i: int, n: int, label: str, stream: TextIO) -> None:
     print(f"[{i:>{width}}/{n}] [{bar:<20}] {label}", file=stream, flush=True)
 
 
-def run_experiments(experiments: list[Experiment], progress: TextIO | None = sys.stderr) -> dict[str, SedResult]:
+def run_experiments(experiments: list[Experiment], progress: TextIO | None = sys.stderr,
+                    max_steps: int = DEFAULT_MAX_STEPS) -> dict[str, SedResult]:
     """Execute the experiments' SED-ML files in order (each SBML file loaded once); results by experiment id."""
     results, pool = {}, InstancePool()
     for i, exp in enumerate(experiments, start=1):
@@ -30,7 +32,7 @@ def run_experiments(experiments: list[Experiment], progress: TextIO | None = sys
             progress_line(i, len(experiments), exp.id, progress)
         if not exp.path.is_file():
             raise NecroSbmlError("SED-ML file missing", file=exp.path, id=exp.id, fix="run `necro-sbml experiments`")
-        results[exp.id] = execute(exp.path, pool)
+        results[exp.id] = execute(exp.path, pool, max_steps=max_steps)
     return results
 
 
@@ -57,13 +59,14 @@ def write_results(results: dict[str, SedResult], out_dir: Path, plots: bool = Tr
     return written
 
 
-def run_to_directory(ids: list[str], output: Path, progress: TextIO | None = sys.stderr, plots: bool = True) -> dict[str, SedResult]:
+def run_to_directory(ids: list[str], output: Path, progress: TextIO | None = sys.stderr, plots: bool = True,
+                     max_steps: int = DEFAULT_MAX_STEPS) -> dict[str, SedResult]:
     """Run the named experiments ('all' or none = every one) and write output/<id>/*.csv|png atomically.
 
     Everything is computed before anything is written, so an error leaves earlier results intact.
     """
     experiments = select(ids, load_catalogue())
-    results = run_experiments(experiments, progress)
+    results = run_experiments(experiments, progress, max_steps)
     with atomic_output_dir(output) as tmp:
         write_results(results, tmp, plots)
     return results

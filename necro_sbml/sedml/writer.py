@@ -177,7 +177,7 @@ def _add_model(doc: libsedml.SedDocument, exp: Experiment, name: str, inputs: di
     """
     model = doc.createModel()
     _check(model.setId(f"model_{name}"), "model id", exp)
-    model.setName(f"{exp.model.id}: {name}")
+    model.setName(safe_name(f"{exp.model.id}: {name}"))
     model.setLanguage(SBML_LANGUAGE)
     model.setSource(exp.model.source)
     for id_, value in inputs.items():
@@ -225,11 +225,19 @@ def _add_generator(doc: libsedml.SedDocument, dg_id: str, task: str, *, target: 
     dg.setMath(libsedml.parseL3Formula(f"v_{dg_id}"))
 
 
+UNSAFE_IN_CODE = str.maketrans({"'": "\u2019", '"': "\u201d", "\\": "/", "\n": " ", "\r": " ", "\t": " "})
+
+
+def safe_name(text: str) -> str:
+    """A name or title safe for consumers that paste it into generated code (tellurium writes Python literals)."""
+    return text.translate(UNSAFE_IN_CODE)
+
+
 def _add_report(doc: libsedml.SedDocument, report_id: str, name: str, columns: list[tuple[str, str]]) -> None:
     """A report whose data sets are (label, data generator id) pairs."""
     report = doc.createReport()
     report.setId(report_id)
-    report.setName(name)
+    report.setName(safe_name(name))
     for label, dg_id in columns:
         ds = report.createDataSet()
         ds.setId(f"ds_{dg_id}")
@@ -242,17 +250,17 @@ def _add_plot(doc: libsedml.SedDocument, plot_id: str, name: str, curves: list[t
     """A plot2D with one curve per (name, x generator, y generator)."""
     plot = doc.createPlot2D()
     plot.setId(plot_id)
-    plot.setName(name)
+    plot.setName(safe_name(name))
     xaxis = plot.createXAxis()
     xaxis.setType(libsedml.SEDML_AXISTYPE_LOG10 if log_x else libsedml.SEDML_AXISTYPE_LINEAR)
-    xaxis.setName(xlabel)
+    xaxis.setName(safe_name(xlabel))
     yaxis = plot.createYAxis()
     yaxis.setType(libsedml.SEDML_AXISTYPE_LINEAR)
-    yaxis.setName(ylabel)
+    yaxis.setName(safe_name(ylabel))
     for i, (curve_name, x, y) in enumerate(curves):
         curve = plot.createCurve()
         curve.setId(f"{plot_id}_c{i}")
-        curve.setName(curve_name)
+        curve.setName(safe_name(curve_name))
         curve.setXDataReference(x)
         curve.setYDataReference(y)
         curve.setType("points" if log_x else "line")

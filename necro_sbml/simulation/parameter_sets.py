@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.files import read_toml
 from necro_sbml.core.paths import MODELS_DIR
 
 PARAMETER_SETS = MODELS_DIR / "parameter_sets.toml"
@@ -13,10 +13,7 @@ PARAMETER_SETS = MODELS_DIR / "parameter_sets.toml"
 
 def _table(path: Path = PARAMETER_SETS) -> dict:
     """The parsed parameter-set file."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise NecroSbmlError(f"cannot read parameter sets: {err}", file=path, fix="restore a valid TOML file") from err
+    return read_toml(path, "parameter-set file")
 
 
 def parameter_set_names(path: Path = PARAMETER_SETS) -> list[str]:

@@ -7,7 +7,8 @@ import functools
 import hashlib
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,18 +16,32 @@ import pandas as pd
 import libsbml
 import roadrunner
 
+from necro_sbml.core.console import c_stderr_silenced
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import LIST_HINT, TIME_UNIT, input_upper_bounds, nonnegative_input_ids, unit_of
+from necro_sbml.core.interface import LIST_HINT, SWITCHES, TIME_UNIT, input_upper_bounds, is_nonnegative, unit_of
 from necro_sbml.core.paths import SBML_DIR, model_names, sbml_path
+from necro_sbml.core.xmlguard import read_xml
+from necro_sbml.simulation import model_cache
 
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-10
 DEFAULT_POINTS = 241
-NONNEGATIVE_SUFFIXES = ("_uM", "_ngml", "_mM", "_pgml", "_expr")
 INTERFACE_DOC = LIST_HINT
 
 # sha256 of the SBML text -> pristine serialised RoadRunner state (compiled model, untouched values).
 _PRISTINE: dict[str, bytes] = {}
+
+
+@contextmanager
+def captured_solver_log() -> Iterator[None]:
+    """Keep libroadrunner's and CVODE's console log quiet; their message reaches the user in the error instead."""
+    level = roadrunner.Logger.getLevel()
+    roadrunner.Logger.setLevel(roadrunner.Logger.LOG_FATAL)
+    try:
+        with c_stderr_silenced():  # CVODE (sundials) prints its own lines to fd 2
+            yield
+    finally:
+        roadrunner.Logger.setLevel(level)
 
 
 def resolve_sbml(model: str | Path) -> Path:
@@ -47,10 +62,14 @@ def resolve_sbml(model: str | Path) -> Path:
 
 
 def _pristine_state(sbml: str) -> bytes:
-    """The cached serialised state of a freshly loaded model, compiling it on first use."""
+    """The serialised state of a freshly loaded model: from this process, else the disk cache, else compiled."""
     key = hashlib.sha256(sbml.encode("utf-8")).hexdigest()
     if key not in _PRISTINE:
-        _PRISTINE[key] = roadrunner.RoadRunner(sbml).saveStateS()
+        state = model_cache.read(key)
+        if state is None:
+            state = roadrunner.RoadRunner(sbml).saveStateS()
+            model_cache.write(key, state)
+        _PRISTINE[key] = state
     return _PRISTINE[key]
 
 
@@ -58,7 +77,7 @@ def load(model: str | Path) -> roadrunner.RoadRunner:
     """A RoadRunner for a model name or SBML path, in its original state, with tight CVODE tolerances."""
     path = resolve_sbml(model)
     rr = roadrunner.RoadRunner()
-    rr.loadStateS(_pristine_state(path.read_text(encoding="utf-8")))
+    rr.loadStateS(_pristine_state(read_xml(path, "SBML")))
     rr.integrator.relative_tolerance = RELATIVE_TOLERANCE
     rr.integrator.absolute_tolerance = ABSOLUTE_TOLERANCE
     rr.necro_source = str(path)
@@ -72,7 +91,7 @@ def _source(rr: roadrunner.RoadRunner) -> str:
 
 def _settable_ids(rr: roadrunner.RoadRunner) -> list[str]:
     """Global parameters whose value is not fixed by a rule (listed once per loaded model)."""
-    settable = getattr(rr, "necro_settable", None)
+    settable = vars(rr).get("necro_settable")  # not getattr: RoadRunner.__getattr__ lists every model id (seconds)
     if settable is None:
         ruled = set(rr.getAssignmentRuleIds()) | set(rr.getRateRuleIds())
         settable = [p for p in rr.model.getGlobalParameterIds() if p not in ruled]
@@ -92,11 +111,6 @@ def _check_id(rr: roadrunner.RoadRunner, id_: str) -> None:
     )
 
 
-def is_nonnegative(id_: str) -> bool:
-    """True for doses, expression levels and switches, which must not be negative."""
-    return id_.endswith(NONNEGATIVE_SUFFIXES) or id_ in nonnegative_input_ids()
-
-
 def as_value(id_: str, value: object) -> float:
     """Check an input value (number or numeric text) and return it as a finite float."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
@@ -108,7 +122,10 @@ def as_value(id_: str, value: object) -> float:
     if not math.isfinite(number):
         raise NecroSbmlError(f"value {value!r} is not finite", id=id_, fix="give a finite number")
     if number < 0 and is_nonnegative(id_):
-        raise NecroSbmlError(f"negative value {number:g}", id=id_, fix="doses, expression levels and switches are >= 0")
+        raise NecroSbmlError(f"negative value {number:g}", id=id_,
+                             fix="doses, expression levels, rate constants and amounts are >= 0")
+    if id_ in SWITCHES and number not in (0.0, 1.0):
+        raise NecroSbmlError(f"switch value {number:g} is neither 0 nor 1", id=id_, fix="give 0 or 1")
     upper = input_upper_bounds().get(id_)
     if upper is not None and number > upper:
         raise NecroSbmlError(f"value {number:g} is above {upper:g}", id=id_, fix=f"give a value from 0 to {upper:g}")

@@ -94,7 +94,8 @@ def test_atomic_dir_discards_everything_on_failure(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
 
-def test_atomic_dir_merges_on_success(tmp_path: Path) -> None:
+def test_atomic_dir_replaces_the_whole_directory_on_success(tmp_path: Path) -> None:
+    """Issue 12 case 6: the new run replaces the old output whole; stale files of the earlier run are gone."""
     final = tmp_path / "results"
     final.mkdir()
     (final / "keep.txt").write_bytes(b"keep")
@@ -103,7 +104,7 @@ def test_atomic_dir_merges_on_success(tmp_path: Path) -> None:
         (tmp / "summary.csv").write_bytes(b"new")
         (tmp / "sub").mkdir()
         (tmp / "sub" / "a.png").write_bytes(b"png")
-    assert (final / "summary.csv").read_bytes() == b"new" and (final / "keep.txt").read_bytes() == b"keep"
+    assert (final / "summary.csv").read_bytes() == b"new" and not (final / "keep.txt").exists()
     assert (final / "sub" / "a.png").read_bytes() == b"png"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 

@@ -90,13 +90,16 @@ def test_dask_local_cluster_gives_identical_results(tmp_path, serial, study, unc
 
 
 def test_failing_member_is_recorded_and_run_continues(tmp_path, study) -> None:
-    """An absurd draw (negative ESCRT shedding) makes CVODE fail; the member keeps its parameters and the message."""
+    """An absurd draw (negative Hill coefficient) makes CVODE fail; the member keeps its parameters and the message.
+
+    (A negative rate constant is refused when the table loads, issue 12.)
+    """
     table = write_table(tmp_path / "bad.toml", """
-[necroptosis.parameters.k_ESCRT]
-ids = ["k_ESCRT"]
+[necroptosis.parameters.n_necroptosis]
+ids = ["n_necroptosis"]
 distribution = "uniform"
-low = -3000.0
-high = 1.0
+low = -4.0
+high = 4.0
 source = "test: absurd on purpose"
 """)
     unc = load_uncertainty("necroptosis", table)
@@ -104,7 +107,7 @@ source = "test: absurd on purpose"
     members = read_members(run)
     failed = members[~members["ok"]]
     assert len(members) == 6 and len(failed) >= 1
-    assert failed["message"].str.len().gt(0).all() and np.isfinite(failed["k_ESCRT"]).all()
+    assert failed["message"].str.len().gt(0).all() and np.isfinite(failed["n_necroptosis"]).all()
     assert set(finals(run)["member"]) == set(members.index[members["ok"]])
     assert len(pd.read_csv(run / "summary" / "failures.csv")) == len(failed)
 

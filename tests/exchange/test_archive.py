@@ -194,6 +194,14 @@ def test_archive_written_atomically(archive_file: Path, tmp_path: Path) -> None:
     assert target.read_bytes() == archive_file.read_bytes()
 
 
+def test_archive_is_reproducible(archive_file: Path, tmp_path: Path) -> None:
+    """Issue 12 case 12: two builds are equal byte for byte (fixed timestamps, sorted entries)."""
+    again = build_archive(tmp_path / "again.omex")
+    assert again.read_bytes() == archive_file.read_bytes()
+    with zipfile.ZipFile(again) as zf:
+        assert zf.namelist() == sorted(zf.namelist()) and {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 @pytest.fixture(scope="module")
 def tellurium_results(archive_file: Path) -> dict[str, dict[str, np.ndarray]]:
     """Data generators of every SED-ML file, computed by tellurium's own runner on the unchanged archive."""
@@ -207,6 +215,30 @@ def tellurium_results(archive_file: Path) -> dict[str, dict[str, np.ndarray]]:
 
 def test_tellurium_runs_every_experiment_of_the_archive(tellurium_results: dict) -> None:
     assert set(tellurium_results) == {f"{i}.sedml" for i in load_catalogue()}
+
+
+def test_tellurium_draws_the_plots_of_an_archived_experiment(archive_file: Path, tmp_path: Path) -> None:
+    """Issue 12 case 12: with outputs on, tellurium pastes plot titles into generated Python; GSK'872's title
+    (an apostrophe) was a SyntaxError. The experiment and its model, taken unchanged from the archive, plot."""
+    import matplotlib
+    import tellurium as te
+
+    matplotlib.use("Agg")
+    keep = ("experiments/dose_gsk872.sedml", "models/sbml/necroptosis.xml")
+    small = tmp_path / "gsk872.omex"
+    with zipfile.ZipFile(archive_file) as src, zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as dst:
+        manifest = src.read("manifest.xml").decode("utf-8")
+        lines = [line for line in manifest.splitlines() if "location=" not in line or any(k in line for k in keep)
+                 or 'location="."' in line]
+        dst.writestr("manifest.xml", "\n".join(lines))
+        for name in keep:
+            dst.writestr(name, src.read(name))
+    out = tmp_path / "out"
+    out.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        te.executeCombineArchive(str(small), createOutputs=True, saveOutputs=True, outputDir=str(out), plottingEngine="matplotlib")
+    assert len([p for p in out.iterdir() if p.name.startswith("dose_gsk872_plot")]) >= 3
 
 
 def test_executor_matches_tellurium_on_every_experiment(tellurium_results: dict, suite_results: dict) -> None:
