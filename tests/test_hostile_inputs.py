@@ -355,6 +355,12 @@ def test_9_work_bound_refuses_huge_step_counts_at_once(tmp_path: Path, values: d
         execute(sedml(tmp_path, **values))
 
 
+def test_9_dose_response_range_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = one_line_exit_2(capsys, ["dose-response", "necroptosis", "--drug", "Nec1_uM", "--range", "0.1:10:100000000",
+                                   "--output", str(tmp_path / "x.csv")])
+    assert "limit 10000" in err
+
+
 # ----------------------------------------------------------------- 11. bad output paths found first
 
 
