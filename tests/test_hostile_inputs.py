@@ -275,6 +275,7 @@ def test_8_model_file_that_is_not_sbml(tmp_path: Path, capsys: pytest.CaptureFix
     ["ensemble", "tsz_necroptosis", "--n", "2", "--workers", "0", "--output", "OUT"],
     ["simulate", "necroptosis", "--until", "-1", "--output", "OUT/x.csv"],
     ["build", "--check", "nosuch"],
+    ["ensemble", "tsz_necroptosis", "--n", "1000000000000", "--output", "OUT"],
 ])
 def test_8_bad_arguments_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     one_line_exit_2(capsys, [a.replace("OUT", str(tmp_path / "out")) for a in argv])
