@@ -217,12 +217,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the model report (Markdown, HTML, diagram) of each model."""
-    from necro_sbml.analyses.model_report import default_models, write_report  # noqa: PLC0415
+    from necro_sbml.analyses.model_report import default_models, write_reports  # noqa: PLC0415
 
     check_output_dir(Path(args.output))
-    for model in args.models or default_models():
-        for path in write_report(model, Path(args.output)):
-            print(f"wrote {path}")
+    for path in write_reports(args.models or default_models(), Path(args.output)):
+        print(f"wrote {path}")
     return 0
 
 

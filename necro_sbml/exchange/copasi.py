@@ -17,7 +17,7 @@ import pandas as pd
 
 from necro_sbml.core.atomic import atomic_output_dir
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.interface import CUMULATIVE, INTERFACE
+from necro_sbml.core.interface import CUMULATIVE, INTERFACE, LIST_HINT
 from necro_sbml.core.paths import model_names
 from necro_sbml.simulation.simulate import as_value, resolve_sbml
 
@@ -140,7 +140,7 @@ def set_inputs(dm: COPASI.CDataModel, inputs: Mapping[str, object]) -> None:
             close = difflib.get_close_matches(id_, sorted(fixed), n=3)
             raise NecroSbmlError(
                 "not an input parameter of the model", file=dm.getFileName() or None, id=id_,
-                fix=(f"did you mean {', '.join(close)}? " if close else "") + "see necro_sbml/interface.py",
+                fix=(f"did you mean {', '.join(close)}? " if close else "") + LIST_HINT,
             )
         fixed[id_].setInitialValue(as_value(id_, value))
         changed.append(fixed[id_].getInitialValueReference())
@@ -261,7 +261,7 @@ def _value_cn(dm: COPASI.CDataModel, id_: str, amounts: set[str]) -> str:
             # COPASI's species value is a particle number: the amount when the substance unit is `item`.
             ref = metab.getValueReference() if id_ in amounts else metab.getConcentrationReference()
             return ref.getCN().getString()
-    raise NecroSbmlError("no such species or parameter in the model", id=id_, fix="see necro_sbml/interface.py")
+    raise NecroSbmlError("no such species or parameter in the model", id=id_, fix="run `necro-sbml list outputs` or see README.md's interface table")
 
 
 def _add_plots(dm: COPASI.CDataModel, model: str | Path) -> list[str]:

@@ -560,9 +560,13 @@ def render_plot(spec: PlotSpec) -> bytes:
     from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib only when plotting)
 
     from necro_sbml.core.plots import honest_limits, legend_outside, png_bytes  # noqa: PLC0415
+    from necro_sbml.simulation.reference_data import IC50_RANGES_UM  # noqa: PLC0415
 
     fig = Figure(figsize=(7, 4.5), dpi=100)
     ax = fig.add_subplot()
+    x_id = spec.axes[0][1].split(" ")[0] if spec.axes[0] is not None else ""
+    if x_id in IC50_RANGES_UM:  # a dose scan of a drug with a published potency: show where the data put it
+        ax.axvspan(*IC50_RANGES_UM[x_id], color="grey", alpha=0.2, linewidth=0, label="published IC50 range")
     for x, y, label in spec.curves:
         _curve(ax, x, y, label)
     for axis, set_scale, set_label in ((spec.axes[0], ax.set_xscale, ax.set_xlabel), (spec.axes[1], ax.set_yscale, ax.set_ylabel)):

@@ -146,3 +146,11 @@ def test_small_change_keeps_zero_in_view() -> None:
     ax.plot([0, 1], [100.0, 100.2])
     plots.honest_limits(ax, np.array([100.0, 100.2]), fraction=False)
     assert ax.get_ylim()[0] == 0.0
+
+
+def test_sedml_dose_scan_shows_the_published_ic50_range(drawn: list[Figure]) -> None:
+    result = execute.execute(EXPERIMENTS_DIR / "dose_nec1.sedml")
+    scans = [s for s in execute.plot_specs(result) if s.axes[0] is not None and s.axes[0][1].startswith("Nec1_uM")]
+    execute.render_plot(scans[0])
+    labels = drawn[-1].axes[0].get_legend_handles_labels()[1]
+    assert "published IC50 range" in labels
