@@ -146,15 +146,23 @@ def context(name: str, sbml: Path, diagram: str) -> dict:
 
 def write_report(model: str, output: str | Path) -> list[Path]:
     """Write <model>.md, <model>.html and <model>_diagram.png into output (atomically, as one directory update)."""
-    sbml = resolve_sbml(model)
-    name = sbml.stem
-    diagram = f"{name}_diagram.png"
-    ctx = context(name, sbml, diagram)
+    return write_reports([model], output)
+
+
+def write_reports(models: list[str], output: str | Path) -> list[Path]:
+    """The reports of several models, written as one directory update (the directory holds exactly these)."""
+    written = []
     with atomic_output_dir(output) as tmp:
-        write_bytes_atomic(tmp / diagram, png_bytes(draw(sbml, name)))
-        write_text_atomic(tmp / f"{name}.md", render("model_report.md.j2", **ctx))
-        write_text_atomic(tmp / f"{name}.html", render("model_report.html.j2", **ctx))
-    return [Path(output) / f"{name}{suffix}" for suffix in (".md", ".html", "_diagram.png")]
+        for model in models:
+            sbml = resolve_sbml(model)
+            name = sbml.stem
+            diagram = f"{name}_diagram.png"
+            ctx = context(name, sbml, diagram)
+            write_bytes_atomic(tmp / diagram, png_bytes(draw(sbml, name)))
+            write_text_atomic(tmp / f"{name}.md", render("model_report.md.j2", **ctx))
+            write_text_atomic(tmp / f"{name}.html", render("model_report.html.j2", **ctx))
+            written += [Path(output) / f"{name}{suffix}" for suffix in (".md", ".html", "_diagram.png")]
+    return written
 
 
 def default_models() -> list[str]:

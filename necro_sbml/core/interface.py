@@ -14,6 +14,7 @@ class InterfaceId:
     default: float | None
     unit: str
     meaning: str
+    upper: float | None = None  # largest allowed value (inputs); all inputs are >= 0
 
 
 def _inputs(ids: list[str], default: float, unit: str, meaning: str) -> list[InterfaceId]:
@@ -68,13 +69,21 @@ DISEASE_INPUTS: list[InterfaceId] = [
     InterfaceId("glucose_mM", "input", 5.5, "mM", "blood glucose"),
     InterfaceId("ethanol", "input", 0.0, "dimensionless", "chronic alcohol exposure"),
     InterfaceId("iron_overload", "input", 0.0, "dimensionless", "iron overload"),
+    InterfaceId("TNF_expr", "input", 1.0, "dimensionless", "marrow TNF-alpha production relative to wild type (0 = knockout)"),
+]
+TREATMENT_INPUTS: list[InterfaceId] = [
+    InterfaceId("RANKL_block", "input", 0.0, "dimensionless", "fraction of RANKL neutralised (denosumab, OPG-Fc)", upper=1.0),
+    InterfaceId("bisphosphonate", "input", 0.0, "dimensionless", "bisphosphonate regimen (1 = standard rodent regimen)"),
+    InterfaceId("estradiol", "input", 0.0, "dimensionless", "estradiol given back, relative to intact estrogen"),
+    InterfaceId("treatment_start_day", "input", 0.0, "day", "day from which treatments and drugs act"),
 ]
 BONE_OUTPUTS: list[InterfaceId] = [
     *_outputs(["BV_TV"], "percent", "trabecular bone volume / tissue volume"),
     *_outputs(["osteocytes", "osteoblasts", "osteoclasts"], "cells per mm^3", "viable cell densities"),
     *_outputs(["empty_lacunae_frac"], "dimensionless", "lacunae without a viable osteocyte"),
     *_outputs(
-        ["osteocyte_necroptosis_rate", "osteocyte_apoptosis_rate", "osteoblast_necroptosis_rate", "osteoclast_necroptosis_rate"],
+        ["osteocyte_necroptosis_rate", "osteocyte_apoptosis_rate", "osteoblast_necroptosis_rate", "osteoclast_necroptosis_rate",
+         "osteoblast_apoptosis_rate", "osteoclast_apoptosis_rate"],
         "cells per mm^3 per day", "current death rates",
     ),
     *_outputs(["TNF_pgml"], "pg/mL", "bone-marrow TNF-alpha"),
@@ -87,6 +96,7 @@ DRUG_EXPOSURES = [f"drug_exposure_{cell}" for cell in CELL_TYPES]
 
 TISSUE: list[InterfaceId] = [
     *DISEASE_INPUTS,
+    *TREATMENT_INPUTS,
     *_described(_inputs(DRUGS_UM, 0.0, "uM", "effective tissue drug concentration"), "effective tissue concentration: "),
     *_inputs(EXPRESSION + SWITCHES, 1.0, "dimensionless", "global knockouts"),
     *_inputs(CELL_TYPE_KNOCKOUTS, 1.0, "dimensionless", "cell-type-specific knockouts"),
@@ -94,7 +104,7 @@ TISSUE: list[InterfaceId] = [
     *BONE_OUTPUTS,
 ]
 # The bone module alone: disease inputs and bone outputs (TNF-driven death at its healthy share).
-BONE: list[InterfaceId] = [*DISEASE_INPUTS, *BONE_OUTPUTS]
+BONE: list[InterfaceId] = [*DISEASE_INPUTS, *TREATMENT_INPUTS, *BONE_OUTPUTS]
 
 INTERFACE: dict[str, list[InterfaceId]] = {"necroptosis": CELL, "osteoporosis": TISSUE, "bone_remodelling": BONE}
 # Rate-rule parameters that only accumulate (they may grow at a steady state): frozen for steady states.
@@ -115,6 +125,11 @@ def inputs(model: str) -> list[InterfaceId]:
 def outputs(model: str) -> list[str]:
     """The ids of a model's public outputs."""
     return [i.id for i in INTERFACE.get(model, []) if i.kind == "output"]
+
+
+def input_upper_bounds() -> dict[str, float]:
+    """Inputs with a largest allowed value (e.g. a fraction), by id."""
+    return {i.id: i.upper for ids in INTERFACE.values() for i in ids if i.kind == "input" and i.upper is not None}
 
 
 def nonnegative_input_ids() -> frozenset[str]:

@@ -2,7 +2,8 @@
 
 An assertion is a small expression language parsed with Python's `ast` and evaluated by walking the
 tree (no eval): comparisons (chains allowed), `and`, arithmetic, numbers, lists, report columns
-written REPORT.LABEL, the readout functions below and the published data of reference_data.
+written REPORT.LABEL, the readout functions below, the published data of reference_data and the
+primary-study tables of experiments/data (study_mean, study_low, study_high).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from necro_sbml.core.errors import NecroSbmlError
 from necro_sbml.core.paths import EXPERIMENTS_DIR
 from necro_sbml.simulation.readouts import half_maximal_dose
 from necro_sbml.simulation.reference_data import PMLKL_NORMALISED, PMLKL_TIMES_H
+from necro_sbml.simulation.study_data import StudyValue, study_value
 
 EXPECTATIONS: Path = EXPERIMENTS_DIR / "expectations.tsv"
 COLUMNS = ["id", "claim", "reference", "experiments", "assertion", "status", "note"]
-STATUSES = {"expected", "known_limitation"}
+STATUSES = {"expected", "known_limitation", "prediction"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,19 @@ class Outcome:
     error: str = ""
 
     @property
+    def is_prediction(self) -> bool:
+        """A model prediction: reported apart, never counted as a pass or a failure."""
+        return self.expectation.status == "prediction"
+
+    @property
+    def counts_as_pass(self) -> bool:
+        """A literature expectation (not a prediction) that holds."""
+        return self.passed and not self.is_prediction
+
+    @property
     def counts_as_failure(self) -> bool:
-        """A failed expectation that is not a documented known limitation."""
-        return not self.passed and self.expectation.status != "known_limitation"
+        """A failed literature expectation that is not a documented known limitation."""
+        return not self.passed and self.expectation.status == "expected"
 
 
 # ---------------------------------------------------------------------------- readouts
@@ -114,7 +126,44 @@ def maxabs(values: np.ndarray) -> float:
     return float(np.max(np.abs(values)))
 
 
-FUNCTIONS: dict[str, Callable] = {f.__name__: f for f in (final, initial, peak, trough, at, crossing, half_dose, maxabs)}
+def _study(study: str, arm: str, measure: str, day: float | None = None) -> StudyValue:
+    """A primary-study number that was read (a missing one is an error: expectations never use gaps)."""
+    value = study_value(study, arm, measure, day)
+    if value.missing:
+        raise NecroSbmlError(f"the number for {arm}/{measure} is missing in the study table", id=study,
+                             fix="read it in the paper first, or do not assert on it")
+    return value
+
+
+def study_mean(study: str, arm: str, measure: str, day: float | None = None) -> float:
+    """The published mean of experiments/data/<study>.tsv for an arm, measure and day."""
+    value = _study(study, arm, measure, day)
+    if value.mean is None:
+        raise NecroSbmlError(f"{arm}/{measure} gives only a range", id=study, fix="use study_low/study_high")
+    return value.mean
+
+
+def _bound(study: str, arm: str, measure: str, day: float | None, side: int) -> float:
+    """One side of the study's own spread (mean +- SD, or the reported range)."""
+    spread = _study(study, arm, measure, day).spread
+    if spread is None:
+        raise NecroSbmlError(f"{arm}/{measure} reports no SD or range", id=study,
+                             fix="compare with the mean and state the tolerance in the note")
+    return spread[side]
+
+
+def study_low(study: str, arm: str, measure: str, day: float | None = None) -> float:
+    """Lower end of the study's spread: mean - SD, or the reported low."""
+    return _bound(study, arm, measure, day, 0)
+
+
+def study_high(study: str, arm: str, measure: str, day: float | None = None) -> float:
+    """Upper end of the study's spread: mean + SD, or the reported high."""
+    return _bound(study, arm, measure, day, 1)
+
+
+FUNCTIONS: dict[str, Callable] = {f.__name__: f for f in (final, initial, peak, trough, at, crossing, half_dose, maxabs,
+                                                         study_mean, study_low, study_high)}
 CONSTANTS: dict[str, object] = {
     "PMLKL_TIMES_H": np.asarray(PMLKL_TIMES_H),
     "PMLKL_100": np.asarray(PMLKL_NORMALISED[100.0]),
@@ -168,10 +217,15 @@ class Evaluator:
             return -self.operand(n.operand)
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)):
             return float(n.value)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            return n.value  # a study key, arm or measure
         if isinstance(n, (ast.List, ast.Tuple)):
             return np.asarray([self.operand(e) for e in n.elts], dtype=float)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in FUNCTIONS and not n.keywords:
-            return FUNCTIONS[n.func.id](*[self.node(a) for a in n.args])
+            value = FUNCTIONS[n.func.id](*[self.node(a) for a in n.args])
+            if n.func.id.startswith("study_") and ast.unparse(n) not in dict(self.values):
+                self.values.append((ast.unparse(n), value))  # the study's number, shown beside the model's
+            return value
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
             return self.column(n.value.id, n.attr)
         if isinstance(n, ast.Name) and n.id in CONSTANTS:
@@ -232,9 +286,10 @@ def _row(values: dict[str, str], path: Path, line: int) -> Expectation:
     if any(not values.get(k) for k in ("id", "claim", "reference", "experiments", "assertion", "status")):
         raise NecroSbmlError("expectation row has an empty field", file=path, id=row_id, fix=f"fill the columns {', '.join(COLUMNS[:6])}")
     if values["status"] not in STATUSES:
-        raise NecroSbmlError(f"unknown status '{values['status']}'", file=path, id=row_id, fix="use expected or known_limitation")
-    if values["status"] == "known_limitation" and not values.get("note"):
-        raise NecroSbmlError("known limitation without a note", file=path, id=row_id, fix="explain the limitation in note")
+        raise NecroSbmlError(f"unknown status '{values['status']}'", file=path, id=row_id, fix="use expected, known_limitation or prediction")
+    if values["status"] in ("known_limitation", "prediction") and not values.get("note"):
+        raise NecroSbmlError(f"{values['status'].replace('_', ' ')} without a note", file=path, id=row_id,
+                             fix="explain the limitation or what the prediction rests on in note")
     split = lambda text: tuple(s.strip() for s in text.split(";") if s.strip())  # noqa: E731
     return Expectation(values["id"], values["claim"], split(values["reference"]), split(values["experiments"]),
                        values["assertion"], values["status"], values.get("note") or "")

@@ -17,6 +17,7 @@ from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, ev
 from necro_sbml.core.templates import render
 from necro_sbml.sedml.writer import reference_links, reference_texts
 from necro_sbml.sedml.suite import run_experiments, write_results
+from necro_sbml.simulation.study_data import load_studies
 
 DEFAULT_OUTPUT = Path("results") / "scorecard"
 
@@ -59,34 +60,63 @@ def _fmt(value: object) -> str:
 
 
 def verdict(o: Outcome) -> str:
-    """PASS, FAIL or KNOWN LIMITATION."""
+    """PASS, FAIL or KNOWN LIMITATION; a prediction HOLDS or DOES NOT HOLD (never a pass)."""
+    if o.is_prediction:
+        return "HOLDS" if o.passed else "DOES NOT HOLD"
     if o.passed:
         return "PASS"
     return "FAIL" if o.counts_as_failure else "KNOWN LIMITATION"
 
 
 def summary(outcomes: list[Outcome]) -> tuple[int, int, int]:
-    """Counts of passed, failed and known-limitation expectations."""
-    passed = sum(o.passed for o in outcomes)
-    failed = sum(o.counts_as_failure for o in outcomes)
-    return passed, failed, len(outcomes) - passed - failed
+    """Counts of passed, failed and known-limitation literature expectations (predictions left out)."""
+    claims = [o for o in outcomes if not o.is_prediction]
+    passed = sum(o.counts_as_pass for o in claims)
+    failed = sum(o.counts_as_failure for o in claims)
+    return passed, failed, len(claims) - passed - failed
 
 
-def markdown(outcomes: list[Outcome]) -> str:
-    """The scorecard as Markdown."""
-    passed, failed, limited = summary(outcomes)
-    refs = reference_texts()
-    lines = ["# necro-sbml scorecard", "",
-             f"{len(outcomes)} literature expectations: **{passed} pass, {failed} fail, {limited} known limitations**.",
-             "Expectations come from the cited studies (`experiments/expectations.tsv`), never from model output.", "",
-             "| | claim | source | experiment | assertion | model value | result |", "|---|---|---|---|---|---|---|"]
+def _table_rows(outcomes: list[Outcome]) -> list[str]:
+    """Markdown table rows, numbered."""
+    lines = []
     for i, o in enumerate(outcomes, start=1):
         e = o.expectation
         values = "; ".join(f"`{k}` = {_fmt(v)}" for k, v in o.values)
         result = verdict(o) + (f" ({e.note})" if e.note else "")
         lines.append(f"| {i} | \"{e.claim}\" | {', '.join(e.reference)} | {', '.join(e.experiments)} | "
                      f"`{e.assertion}` | {values} | {result} |")
-    lines += ["", "## Sources", ""]
+    return lines
+
+
+def study_data_section(outcomes: list[Outcome]) -> list[str]:
+    """Markdown: per primary-study table of experiments/data, the numbers read, missing and asserted on."""
+    lines = ["## Primary-study data (`experiments/data/`)", "",
+             "Numbers that could not be read in the paper are kept as missing rows, never guessed.", "",
+             "| study | numbers read | missing | expectations using it |", "|---|---|---|---|"]
+    for key, rows in load_studies().items():
+        users = [o.expectation.id for o in outcomes if f"'{key}'" in o.expectation.assertion]
+        read = sum(not r.missing for r in rows)
+        lines.append(f"| {key} | {read} | {len(rows) - read} | {', '.join(users) or '-'} |")
+    return lines
+
+
+def markdown(outcomes: list[Outcome]) -> str:
+    """The scorecard as Markdown."""
+    passed, failed, limited = summary(outcomes)
+    refs = reference_texts()
+    header = ["| | claim | source | experiment | assertion | model value | result |", "|---|---|---|---|---|---|---|"]
+    claims = [o for o in outcomes if not o.is_prediction]
+    predicted = [o for o in outcomes if o.is_prediction]
+    lines = ["# necro-sbml scorecard", "",
+             f"{len(claims)} literature expectations: **{passed} pass, {failed} fail, {limited} known limitations**.",
+             "Expectations come from the cited studies (`experiments/expectations.tsv`), never from model output;",
+             "`study_mean(...)`, `study_low(...)` and `study_high(...)` are the studies' own numbers (`experiments/data/`).",
+             "", *header, *_table_rows(claims)]
+    if predicted:
+        lines += ["", f"## Predictions ({len(predicted)}, not counted)", "",
+                  "What the model predicts where no study has measured it; reported, never counted as a pass.", "",
+                  *header, *_table_rows(predicted)]
+    lines += ["", *study_data_section(outcomes), "", "## Sources", ""]
     keys = sorted({k for o in outcomes for k in o.expectation.reference})
     links = reference_links(keys)
     lines += [f"- **{k}**: {refs.get(k, '')}" + (f" <{links[k]['url']}>" if links.get(k, {}).get("url") else "") for k in keys]
@@ -103,13 +133,15 @@ def claim_plots(o: Outcome, plots: dict[str, list[str]]) -> list[str]:
 def html_report(outcomes: list[Outcome], plots: dict[str, list[str]], appendix: str = "") -> str:
     """The scorecard as HTML (core/templates/scorecard.html.j2): verdict first, plots beside each claim, sources linked."""
     passed, failed, limited = summary(outcomes)
-    rows = [{"id": o.expectation.id, "verdict": verdict(o), "css": verdict(o).split()[-1], "note": o.expectation.note,
+    rows = [{"id": o.expectation.id, "verdict": verdict(o), "css": "PREDICTION" if o.is_prediction else verdict(o).split()[-1], "note": o.expectation.note,
              "claim": o.expectation.claim, "keys": o.expectation.reference, "experiments": o.expectation.experiments,
              "assertion": o.expectation.assertion, "values": [(k, _fmt(v)) for k, v in o.values],
              "plots": claim_plots(o, plots)} for o in outcomes]
     references = reference_links({k for o in outcomes for k in o.expectation.reference})
+    studies = [(key, sum(not r.missing for r in rows_), sum(r.missing for r in rows_)) for key, rows_ in load_studies().items()]
     return render("scorecard.html.j2", outcomes=outcomes, passed=passed, failed=failed, limited=limited, rows=rows,
-                  references=references, plots=plots, appendix=appendix)
+                  references=references, plots=plots, appendix=appendix, studies=studies,
+                  predictions=sum(o.is_prediction for o in outcomes))
 
 
 def scorecard(output: Path = DEFAULT_OUTPUT, progress: TextIO | None = sys.stderr,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from necro_sbml.simulation.study_data import study_value
+
 # Normalised pMLKL (Western blot, L929 cells, TNF alone) at 0, 0.5, 1.5, 4.5, 8, 12, 16 h.
 # Ildefonso, Oliver Metzig, Hoffmann, Harris, Lopez 2023, Biophys J, doi:10.1016/j.bpj.2023.01.035.
 PMLKL_TIMES_H = (0.0, 0.5, 1.5, 4.5, 8.0, 12.0, 16.0)
@@ -25,15 +27,18 @@ IC50_RANGES_UM = {
     "NSA_uM": (0.05, 0.5),          # IC50 ~0.1-0.2 uM in HT-29 (Sun 2012 Cell 148:213)
 }
 
-# Ovariectomised rat, proximal tibia (Wronski et al. 1988, Endocrinology 123:681; Wronski 1989):
-# trabecular BV/TV 17.6% (sham) vs 7.9% (OVX) at 14 weeks (-55%); loss slows to a plateau after ~100 days;
-# at 35 days osteoclast surface about x2 and bone formation rate 0.111 vs 0.026 um^3/um^2/day (x4.3).
-OVX_BV_TV_RATIO_14_WEEKS = 7.9 / 17.6
+# Ovariectomised rat, proximal tibia: trabecular BV/TV 17.6% (sham) vs 7.9% (OVX) at 14 weeks (-55%;
+# Wronski 1987, Calcif Tissue Int 40:155); loss slows to a plateau after ~100 days (Wronski 1988, Calcif
+# Tissue Int 43:179); at 35 days osteoclast surface about x2 and bone formation rate 0.111 vs
+# 0.026 um^3/um^2/day, x4.3 (Wronski 1988, Endocrinology 123:681). Tables: experiments/data/Wronski*.tsv.
+OVX_BV_TV_RATIO_14_WEEKS = (study_value("Wronski1987", "OVX", "BV_TV", 98.0).mean
+                            / study_value("Wronski1987", "sham", "BV_TV", 98.0).mean)
 OVX_DAYS_14_WEEKS = 98.0
-OVX_OSTEOCLAST_FOLD_35_DAYS = 2.0
-OVX_FORMATION_FOLD_35_DAYS = 0.111 / 0.026
+OVX_OSTEOCLAST_FOLD_35_DAYS = study_value("Wronski1988", "OVX/sham", "osteoclast_surface_fold", 35.0).mean
+OVX_FORMATION_FOLD_35_DAYS = (study_value("Wronski1988", "OVX", "bone_formation_rate", 35.0).mean
+                              / study_value("Wronski1988", "sham", "bone_formation_rate", 35.0).mean)
 
 # Women through menopause (SWAN, Greendale et al. 2012, J Bone Miner Res 27:111): lumbar spine BMD
 # falls about 2.5% per year in the 3-year transition (-7.4%) and -10.6% over the 10 years around the FMP.
-SWAN_SPINE_LOSS_TRANSITION_3Y = 0.074
-SWAN_SPINE_LOSS_10Y = 0.106
+SWAN_SPINE_LOSS_TRANSITION_3Y = study_value("Greendale2012", "menopausal_transition", "BMD_loss", 3 * 365.0).mean / 100
+SWAN_SPINE_LOSS_10Y = study_value("Greendale2012", "menopausal_transition", "BMD_loss", 10 * 365.0).mean / 100

@@ -59,3 +59,12 @@ def test_committed_report_exists_and_is_complete(model: str) -> None:
     doc = libsbml.readSBMLFromFile(str(sbml_path(model)))
     missing = [p.getId() for p in doc.getModel().getListOfParameters() if f"| `{p.getId()}` |" not in text]
     assert not missing, f"docs/models/{model}.md is stale (run `necro-sbml report --output docs/models`): {missing[:5]}"
+
+
+def test_report_command_keeps_every_model(tmp_path: Path) -> None:
+    """One `report` run writes every model's files into the directory (none replaced by the next model's)."""
+    from necro_sbml.cli import main
+
+    assert main(["report", "--output", str(tmp_path / "models")]) == 0
+    for model in default_models():
+        assert (tmp_path / "models" / f"{model}.md").is_file(), model

@@ -105,3 +105,15 @@ def test_unknown_model_name() -> None:
 def test_unknown_selection(toy_sbml: Path) -> None:
     with pytest.raises(NecroSbmlError, match="'C_fra'.*C_frac"):
         simulate.timecourse(toy_sbml, until=1.0, selections=["C_fra"])
+
+
+@pytest.mark.parametrize("id_, value, ok", [("RANKL_block", 1.0, True), ("RANKL_block", 1.2, False),
+                                            ("RANKL_block", -0.1, False), ("bisphosphonate", -1.0, False),
+                                            ("bisphosphonate", 3.0, True), ("treatment_start_day", -5.0, False)])
+def test_treatment_input_ranges(id_: str, value: float, ok: bool) -> None:
+    """RANKL_block is a fraction (0-1); the other treatment inputs are >= 0: errors name the id and the range."""
+    if ok:
+        assert simulate.as_value(id_, value) == value
+        return
+    with pytest.raises(NecroSbmlError, match=rf"'{id_}'.*Fix: .*(0 to 1|>= 0)"):
+        simulate.as_value(id_, value)

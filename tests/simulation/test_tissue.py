@@ -162,7 +162,7 @@ def test_smac_mimetic_kills_osteoclasts_mostly_by_apoptosis_with_some_necroptosi
 
 
 def test_smac_mimetic_lowers_osteoclast_numbers_in_the_osteoclast_lineage():
-    """SmacOsteoclast2021 (Cell Death Discov 2021): birinapant and LCL-161 lower human osteoclast numbers in culture.
+    """Moen2021 (Cell Death Discov 2021): birinapant and LCL-161 lower human osteoclast numbers in culture.
 
     The culture analogue: the drug reaches the osteoclast lineage only (no osteocytes or osteoblasts exposed).
     Part of the fall is necroptotic: without osteoclast MLKL the drug lowers osteoclasts less."""
