@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -190,6 +191,90 @@ def ratios(members: int, rounds: int) -> None:
         print(f"| {label} | {total:.2f} | {floor:.2f} | {total / floor:.3f}x | {total / hand:.3f}x |")
 
 
+def _ovx_draws(members: int) -> tuple[object, dict[str, float], list[dict[str, float]]]:
+    """The study, its last condition (OVX) and the members' parameter draws."""
+    from necro_sbml.ensembles import member_unit
+
+    study, unc = _study_and_table()
+    return study, list(study.conditions.values())[-1], [unc.values(member_unit(SEED, i, len(unc.factors))) for i in range(members)]
+
+
+def roadrunner_ovx(members: int) -> float:
+    """The COPASI scan's work in roadrunner: per member set its parameters, resetAll, one OVX time course; CPU s."""
+    study, ovx, draws = _ovx_draws(members)
+    rr = load(study.model)
+    rr.timeCourseSelections = ["time", *study.outputs]
+    start = time.process_time()
+    for params in draws:
+        for id_, v in {**params, **ovx}.items():
+            rr.model.setValue(f"init({id_})", v)
+        rr.resetAll()
+        rr.simulate(0.0, study.until, study.points)
+    return time.process_time() - start
+
+
+def copasi_native_scan(members: int) -> float:
+    """COPASI's own scan task run in C++: a repeat item of `members` and one random item per uncertain id, each
+    repeat an OVX time course (LSODA, the crosscheck tolerances); CPU s. COPASI draws its own samples: uniform
+    factors over their bounds, log-normal ones log-uniformly over +-2 sigma."""
+    import basico
+    import COPASI
+
+    from necro_sbml.exchange import copasi_fixed_parameters, copasi_opened, copasi_set_inputs
+
+    study, ovx, _ = _ovx_draws(1)
+    unc = _study_and_table()[1]
+    with copasi_opened(study.model) as dm:
+        copasi_set_inputs(dm, ovx)
+        fixed = copasi_fixed_parameters(dm)
+        basico.set_task_settings(basico.T.TIME_COURSE, {
+            "problem": {"Duration": study.until, "StepNumber": study.points - 1},
+            "method": {"name": "Deterministic (LSODA)", "Relative Tolerance": 1e-10, "Absolute Tolerance": 1e-12,
+                       "Max Internal Steps": 1_000_000}}, model=dm)
+        items = [{"type": "repeat", "num_steps": members}]
+        for factor in unc.factors:
+            for id_, base in zip(factor.ids, factor.base):
+                low, high = ((factor.low, factor.high) if factor.distribution == "uniform"
+                             else (base * math.exp(-2 * factor.sigma), base * math.exp(2 * factor.sigma)))
+                items.append({"type": "random", "cn": fixed[id_].getInitialValueReference().getCN().getString(),
+                              "min": low, "max": high, "distribution": "uniform", "log": factor.distribution != "uniform"})
+        basico.set_scan_settings(subtask=basico.T.TIME_COURSE, output_during_subtask=False,
+                                 continue_from_current_state=False, scan_items=items, model=dm)
+        task = dm.getTask("Scan")
+        assert task.initializeRaw(COPASI.CCopasiTask.OUTPUT_UI)
+        start = time.process_time()
+        assert task.processRaw(True)
+        return time.process_time() - start
+
+
+def basico_loop(members: int) -> float:
+    """A basico Python loop: per member set every parameter with basico.set_parameters, one OVX time course; CPU s."""
+    import basico
+
+    from necro_sbml.exchange import copasi_fixed_parameters, copasi_opened, copasi_run_time_course
+
+    study, ovx, draws = _ovx_draws(members)
+    with copasi_opened(study.model) as dm:
+        names = {id_: p.getObjectName() for id_, p in copasi_fixed_parameters(dm).items()}
+        start = time.process_time()
+        for params in draws:
+            for id_, v in {**params, **ovx}.items():
+                basico.set_parameters(names[id_], exact=True, initial_value=v, model=dm)
+            copasi_run_time_course(dm, study.until, study.points)
+        return time.process_time() - start
+
+
+def copasi_ratios(members: int, basico_members: int, rounds: int) -> None:
+    """Part 1b: COPASI's native scan and a basico loop against roadrunner doing the same OVX time courses."""
+    rr = min(roadrunner_ovx(members) for _ in range(rounds))
+    scan = min(copasi_native_scan(members) for _ in range(rounds))
+    loop = min(basico_loop(basico_members) for _ in range(rounds)) * members / basico_members
+    print(f"\n| {members} OVX time courses (196 days, 197 points), min of {rounds} | CPU s | / roadrunner |\n|---|---|---|")
+    for label, seconds in (("roadrunner loop (set values, resetAll, simulate)", rr), ("COPASI native scan task (C++)", scan),
+                           (f"basico loop (measured on {basico_members}, scaled)", loop)):
+        print(f"| {label} | {seconds:.2f} | {seconds / rr:.1f}x |")
+
+
 KINDS = {"runner": runner, "raw": raw_floor, "tellurium": tellurium_loop, "copasi": copasi_loop}
 
 
@@ -215,6 +300,8 @@ def main() -> None:
     parser.add_argument("--one", nargs=3, metavar=("KIND", "N", "WORKERS"))
     parser.add_argument("--members", type=int, default=20, help="members for the ratios of part 1")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--copasi-members", type=int, default=20, help="members for COPASI's scan task (0: skip)")
+    parser.add_argument("--basico-members", type=int, default=2, help="members for the basico loop")
     parser.add_argument("--sizes", default="", help="part 2: comma-separated ensemble sizes (e.g. 100,1000)")
     parser.add_argument("--small", type=int, default=100, help="members for the floor and runner comparison")
     parser.add_argument("--copasi", type=int, default=10, help="members for the COPASI loop")
@@ -224,6 +311,8 @@ def main() -> None:
         one(args.one[0], int(args.one[1]), int(args.one[2]))
         return
     ratios(args.members, args.rounds)
+    if args.copasi_members:
+        copasi_ratios(args.copasi_members, args.basico_members, args.rounds)
     if not args.sizes:
         return
     rows = [measure("raw", args.small), measure("tellurium", args.tellurium), measure("copasi", args.copasi)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from necro_sbml import __version__
 from necro_sbml.core.atomic import check_output_dir, check_output_file, ensure_parent, write_bytes_atomic
 from necro_sbml.core.errors import NecroSbmlError
-from necro_sbml.core.limits import DEFAULT_MAX_STEPS
+from necro_sbml.core.limits import DEFAULT_MAX_STEPS, MAX_DOSES
 
 # Every command imports its stage when it runs: `necro-sbml --help` loads no pandas, matplotlib, roadrunner or libsbml.
 
@@ -167,9 +167,11 @@ def dose_grid(text: str) -> list[float]:
     try:
         lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
     except (ValueError, IndexError) as err:
-        raise NecroSbmlError(f"bad --range '{text}'", id="--range", fix="write LO:HI:N, e.g. --range 0.001:100:21") from err
-    if len(parts) != 3 or n < 2 or not 0 <= lo < hi:
-        raise NecroSbmlError(f"bad --range '{text}'", id="--range", fix="use 0 <= LO < HI and N >= 2, e.g. 0.001:100:21")
+        raise NecroSbmlError(f"bad --range '{text[:40]}'", id="--range", fix="write LO:HI:N, e.g. --range 0.001:100:21") from err
+    if len(parts) != 3 or n < 2 or not 0 <= lo < hi or hi == float("inf"):
+        raise NecroSbmlError(f"bad --range '{text[:40]}'", id="--range", fix="use 0 <= LO < HI and N >= 2, e.g. 0.001:100:21")
+    if n > MAX_DOSES:
+        raise NecroSbmlError(f"{n} doses (limit {MAX_DOSES})", id="--range", fix=f"give N <= {MAX_DOSES}")
     grid = np.geomspace(lo, hi, n) if lo > 0 else np.linspace(lo, hi, n)
     return [float(d) for d in grid]
 

@@ -68,9 +68,11 @@ def _assert_clean(code: int, err: str) -> None:
 
 
 SUBCOMMANDS = ["simulate", "ensemble", "run", "build", "validate", "archive", "check", "sensitivity", "review-questions",
-               "cell-report", "predictions", "export-copasi", "crosscheck", "experiments", "nosuch"]
+               "cell-report", "predictions", "export-copasi", "crosscheck", "experiments", "list", "dose-response",
+               "report", "nosuch"]
 OPTIONS = ["--until", "--points", "--seed", "--n", "--workers", "--chunk-size", "--output", "--set", "--max-steps",
-           "--scheduler", "--plot", "--columns", "--check", "--resume", "--table", "--help", "--", "-x"]
+           "--scheduler", "--plot", "--columns", "--check", "--resume", "--table", "--help", "--", "-x", "--range",
+           "--drug", "--condition", "--creator", "--no-plots", "--no-cache", "--debug", "--version"]
 
 
 @fuzz("arguments")

@@ -275,6 +275,7 @@ def test_8_model_file_that_is_not_sbml(tmp_path: Path, capsys: pytest.CaptureFix
     ["ensemble", "tsz_necroptosis", "--n", "2", "--workers", "0", "--output", "OUT"],
     ["simulate", "necroptosis", "--until", "-1", "--output", "OUT/x.csv"],
     ["build", "--check", "nosuch"],
+    ["ensemble", "tsz_necroptosis", "--n", "1000000000000", "--output", "OUT"],
 ])
 def test_8_bad_arguments_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     one_line_exit_2(capsys, [a.replace("OUT", str(tmp_path / "out")) for a in argv])
@@ -353,6 +354,12 @@ def test_8_ctrl_c_is_exit_130_and_one_line(tmp_path: Path, capsys: pytest.Captur
 def test_9_work_bound_refuses_huge_step_counts_at_once(tmp_path: Path, values: dict[str, str]) -> None:
     with pytest.raises(NecroSbmlError, match="--max-steps"):
         execute(sedml(tmp_path, **values))
+
+
+def test_9_dose_response_range_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = one_line_exit_2(capsys, ["dose-response", "necroptosis", "--drug", "Nec1_uM", "--range", "0.1:10:100000000",
+                                   "--output", str(tmp_path / "x.csv")])
+    assert "limit 10000" in err
 
 
 # ----------------------------------------------------------------- 11. bad output paths found first

@@ -8,3 +8,5 @@ DEFAULT_MAX_STEPS = 5_000_000  # simulated output points over all tasks and iter
 MAX_ENTRIES = 10_000  # entries of an archive
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # uncompressed, all entries of an archive
 MAX_RATIO = 200  # uncompressed / compressed size of one archive entry above 1 MiB (a zip bomb compresses far better)
+MAX_DOSES = 10_000  # doses of one `dose-response --range LO:HI:N`
+MAX_MEMBERS = 10_000_000  # members of one ensemble run (--n)

@@ -26,6 +26,7 @@ from necro_sbml.core.atomic import write_bytes_atomic, write_text_atomic
 from necro_sbml.ensembles.engines import check_scheduler, check_workers, progress, run_jobs
 from necro_sbml.ensembles.rundir import fingerprint, run_directory
 from necro_sbml.core.errors import NecroSbmlError
+from necro_sbml.core.limits import MAX_MEMBERS
 from necro_sbml.ensembles.members import MemberResult, MemberRunner, Study, quiet_solver_log
 from necro_sbml.ensembles.uncertainty import Uncertainty
 from necro_sbml.core.interface import TIME_UNIT, unit_of
@@ -144,6 +145,8 @@ def check_n(n: int) -> int:
     """The ensemble size must be a positive integer."""
     if int(n) != n or n <= 0:
         raise NecroSbmlError(f"bad ensemble size {n}", id="--n", fix="give --n 1 or more members")
+    if n > MAX_MEMBERS:
+        raise NecroSbmlError(f"ensemble size {n} above the limit {MAX_MEMBERS}", id="--n", fix="run fewer members")
     return int(n)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -36,9 +37,20 @@ def run_experiments(experiments: list[Experiment], progress: TextIO | None = sys
     return results
 
 
+MIN_POOLED_PLOTS = 8  # below this, starting worker processes costs more than rendering here
+
+
 def plot_workers() -> int:
     """Processes that render plots: the machine's cores, at most 4."""
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def _plot_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fresh single-threaded server with the renderer preloaded (forking this process, which
+    may hold solver, Dask or JIT threads, can deadlock)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["necro_sbml.sedml.execute", "matplotlib.figure"])
+    return context
 
 
 def write_results(results: dict[str, SedResult], out_dir: Path, plots: bool = True, workers: int | None = None) -> dict[str, list[Path]]:
@@ -47,8 +59,8 @@ def write_results(results: dict[str, SedResult], out_dir: Path, plots: bool = Tr
     jobs = [(exp_id, spec) for exp_id, result in results.items() for spec in (plot_specs(result) if plots else [])]
     workers = plot_workers() if workers is None else workers
     specs = [spec for _, spec in jobs]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    if workers > 1 and len(jobs) >= MIN_POOLED_PLOTS:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_plot_context()) as pool:
             images = list(pool.map(render_plot, specs, chunksize=max(1, len(jobs) // (4 * workers))))
     else:
         images = [render_plot(spec) for spec in specs]

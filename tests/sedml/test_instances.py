@@ -10,9 +10,9 @@ import pytest
 
 from necro_sbml.cli import main
 from necro_sbml.core.paths import EXPERIMENTS_DIR, sbml_path
-from necro_sbml.sedml.execute import execute, write_outputs
+from necro_sbml.sedml.execute import execute, plot_specs, write_outputs
 from necro_sbml.sedml.instances import InstancePool
-from necro_sbml.sedml.suite import write_results
+from necro_sbml.sedml.suite import MIN_POOLED_PLOTS, write_results
 from necro_sbml.sedml.writer import parameter_xpath, value_xpath
 from necro_sbml.simulation import simulate
 
@@ -103,7 +103,8 @@ def test_models_sharing_an_sbml_file_keep_their_own_state(tmp_path: Path) -> Non
 
 def test_plots_rendered_in_worker_processes_equal_in_process_ones(tmp_path: Path) -> None:
     """The process pool writes the same PNG bytes and CSVs as rendering in this process."""
-    results = {name: execute(EXPERIMENTS_DIR / f"{name}.sedml") for name in ("ko_ripk3", "dose_nec1")}
+    results = {name: execute(EXPERIMENTS_DIR / f"{name}.sedml") for name in ("ko_ripk3", "dose_nec1", "tissue_ovx", "zvad_switch")}
+    assert sum(len(plot_specs(r)) for r in results.values()) >= MIN_POOLED_PLOTS  # so the pool is used
     pooled = write_results(results, tmp_path / "pool", workers=2)
     for name, result in results.items():
         local = write_outputs(result, tmp_path / "local" / name)

@@ -164,7 +164,8 @@ def test_html_verdict_column_fits_1280_px_in_headless_chromium(tmp_path: Path) -
     page = tmp_path / "report.html"
     page.write_text(html_report(_outcomes(), {}).replace("</body>", probe), encoding="utf-8")
     result = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
-                             "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+                             "--virtual-time-budget=3000", "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                            encoding="utf-8", timeout=120)  # COPASI, loaded earlier in a session, sets the C locale
     match = re.search(r"RIGHT([\d.]+)WIDTH(\d+)", result.stdout)
     assert match, result.stderr[-500:]
     assert float(match.group(1)) <= 1280 and int(match.group(2)) <= 1280
