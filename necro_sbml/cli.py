@@ -1,4 +1,4 @@
-"""Command line: necro-sbml list | simulate | dose-response | report | check | build | validate | cell-report | predictions | experiments | run | archive | crosscheck | export-copasi | ensemble | sensitivity | review-questions."""
+"""Command line: necro-sbml list | simulate | dose-response | report | check | build | validate | cell-report | predictions | experiments | run | archive | crosscheck | export-copasi | export-sbml | ensemble | sensitivity | review-questions."""
 
 from __future__ import annotations
 
@@ -272,6 +272,17 @@ def cmd_export_copasi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_sbml(args: argparse.Namespace) -> int:
+    """Write the portable copy of a compiled model (initial assignments evaluated, no units on numbers)."""
+    from necro_sbml.exchange.portable import export_portable  # noqa: PLC0415
+
+    if not args.portable:
+        raise NecroSbmlError("only the portable export is offered", id=args.model,
+                             fix="pass --portable (the published model is models/sbml/<model>.xml itself)")
+    print(f"wrote {export_portable(args.model, Path(args.output), dict(parse_assignment(s) for s in args.set))}")
+    return 0
+
+
 def _engine_args(cmd: argparse.ArgumentParser) -> None:
     """The options every ensemble-engine command shares."""
     cmd.add_argument("--seed", type=seed_int, default=0, help="member i's parameters derive only from (seed, i)")
@@ -453,6 +464,13 @@ def parser() -> argparse.ArgumentParser:
     cps.add_argument("models", nargs="*", metavar="MODEL", help="model ids (default: every compiled model)")
     cps.add_argument("--output", type=path_arg, required=True, metavar="DIR")
     cps.set_defaults(func=cmd_export_copasi)
+    portable = sub.add_parser("export-sbml", help="write a portable SBML copy for simulators that cannot read the full model")
+    portable.add_argument("model", metavar="MODEL", help="model id or compiled SBML file")
+    portable.add_argument("--portable", action="store_true", help="initial assignments evaluated, units on numbers removed, "
+                          "compartment sizes that enter no rate set to 1")
+    portable.add_argument("--set", action="append", default=[], metavar="ID=VALUE", help="inputs the copy is evaluated at")
+    portable.add_argument("--output", required=True, metavar="FILE.xml")
+    portable.set_defaults(func=cmd_export_sbml)
     exps = sub.add_parser("experiments", help="regenerate experiments/*.sedml from experiments/catalogue.toml")
     exps.add_argument("--check", action="store_true", help="exit 1 when a committed SED-ML file is stale")
     exps.set_defaults(func=cmd_experiments)
