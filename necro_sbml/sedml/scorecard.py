@@ -17,7 +17,7 @@ from necro_sbml.sedml.expectations import EXPECTATIONS, Expectation, Outcome, ev
 from necro_sbml.core.templates import render
 from necro_sbml.sedml.writer import reference_links, reference_texts
 from necro_sbml.sedml.suite import run_experiments, write_results
-from necro_sbml.simulation.study_data import load_studies
+from necro_sbml.simulation.study_data import study_counts
 
 DEFAULT_OUTPUT = Path("results") / "scorecard"
 
@@ -93,10 +93,9 @@ def study_data_section(outcomes: list[Outcome]) -> list[str]:
     lines = ["## Primary-study data (`experiments/data/`)", "",
              "Numbers that could not be read in the paper are kept as missing rows, never guessed.", "",
              "| study | numbers read | missing | expectations using it |", "|---|---|---|---|"]
-    for key, rows in load_studies().items():
+    for key, read, missing in study_counts():
         users = [o.expectation.id for o in outcomes if f"'{key}'" in o.expectation.assertion]
-        read = sum(not r.missing for r in rows)
-        lines.append(f"| {key} | {read} | {len(rows) - read} | {', '.join(users) or '-'} |")
+        lines.append(f"| {key} | {read} | {missing} | {', '.join(users) or '-'} |")
     return lines
 
 
@@ -138,9 +137,8 @@ def html_report(outcomes: list[Outcome], plots: dict[str, list[str]], appendix: 
              "assertion": o.expectation.assertion, "values": [(k, _fmt(v)) for k, v in o.values],
              "plots": claim_plots(o, plots)} for o in outcomes]
     references = reference_links({k for o in outcomes for k in o.expectation.reference})
-    studies = [(key, sum(not r.missing for r in rows_), sum(r.missing for r in rows_)) for key, rows_ in load_studies().items()]
     return render("scorecard.html.j2", outcomes=outcomes, passed=passed, failed=failed, limited=limited, rows=rows,
-                  references=references, plots=plots, appendix=appendix, studies=studies,
+                  references=references, plots=plots, appendix=appendix, studies=study_counts(),
                   predictions=sum(o.is_prediction for o in outcomes))
 
 

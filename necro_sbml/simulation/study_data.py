@@ -20,6 +20,7 @@ DATA_DIR: Path = EXPERIMENTS_DIR / "data"
 COLUMNS = ["study", "arm", "species_strain", "site", "time", "time_unit", "measure", "mean", "sd", "sem",
            "low", "high", "n", "unit", "location", "note"]
 NUMERIC = ("time", "mean", "sd", "sem", "low", "high", "n")
+SPREADS = ("sd", "sem", "n")  # never negative
 TIME_UNITS = {"day": 1.0, "week": 7.0, "hour": 1.0 / 24.0, "year": 365.0}
 
 
@@ -70,9 +71,9 @@ def _number(text: str, path: Path, line: int, column: str) -> float | None:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or (column != "time" and column not in ("mean", "low", "high") and value < 0):
+    if not math.isfinite(value) or (column in SPREADS and value < 0):
         raise NecroSbmlError(f"row {line}, column '{column}': '{text}' is not a valid number", file=path,
-                             fix=f"write a finite{' non-negative' if column in ('sd', 'sem', 'n') else ''} number or leave it empty")
+                             fix=f"write a finite{' non-negative' if column in SPREADS else ''} number or leave it empty")
     return value
 
 
@@ -89,13 +90,14 @@ def _row(values: dict[str, str], path: Path, line: int) -> StudyValue:
     if nums["time"] is not None and unit not in TIME_UNITS:
         raise NecroSbmlError(f"row {line}, column 'time_unit': '{unit}' is not a time unit", file=path,
                              fix=f"use one of {', '.join(TIME_UNITS)}")
-    if nums["mean"] is None and (nums["low"] is None or nums["high"] is None) and not (values.get("note") or "").strip():
+    time_days = None if nums["time"] is None else nums["time"] * TIME_UNITS[unit]
+    row = StudyValue(values["study"], values["arm"], values.get("species_strain") or "", values.get("site") or "",
+                     time_days, values["measure"], nums["mean"], nums["sd"], nums["sem"], nums["low"], nums["high"],
+                     nums["n"], values["unit"], values["location"], (values.get("note") or "").strip())
+    if row.missing and not row.note:
         raise NecroSbmlError(f"row {line}: the mean is missing but the note does not say why", file=path,
                              fix="say in 'note' what could not be read (e.g. 'figure only')")
-    time_days = None if nums["time"] is None else nums["time"] * TIME_UNITS[unit]
-    return StudyValue(values["study"], values["arm"], values.get("species_strain") or "", values.get("site") or "",
-                      time_days, values["measure"], nums["mean"], nums["sd"], nums["sem"], nums["low"], nums["high"],
-                      nums["n"], values["unit"], values["location"], values.get("note") or "")
+    return row
 
 
 def load_study(path: Path) -> list[StudyValue]:
@@ -118,6 +120,12 @@ def load_study(path: Path) -> list[StudyValue]:
 def load_studies(data_dir: Path = DATA_DIR) -> dict[str, tuple[StudyValue, ...]]:
     """Every study table of data_dir, by study key."""
     return {p.stem: tuple(load_study(p)) for p in sorted(data_dir.glob("*.tsv"))}
+
+
+def study_counts(data_dir: Path = DATA_DIR) -> list[tuple[str, int, int]]:
+    """Per study: its key, how many numbers were read and how many are recorded as missing."""
+    return [(key, sum(not r.missing for r in rows), sum(r.missing for r in rows))
+            for key, rows in load_studies(data_dir).items()]
 
 
 def study_value(study: str, arm: str, measure: str, time_days: float | None = None,
